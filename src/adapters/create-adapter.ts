@@ -1,0 +1,29 @@
+import type { TargetConfig } from '../config/project-config.js';
+import type { Adapter, Dialect } from './contract.js';
+import { DuckdbDialect } from './duckdb/duckdb-dialect.js';
+
+/** The dialect of a target, without connecting or loading a driver (compile needs only this). */
+export function dialectFor(target: TargetConfig): Dialect {
+  switch (target.adapter) {
+    case 'duckdb':
+      return new DuckdbDialect();
+    case 'postgres':
+      return postgresUnavailable();
+  }
+}
+
+/** A not-yet-open adapter for a target; the driver is loaded only now. */
+export async function createAdapter(target: TargetConfig, projectRoot: string, threads: number): Promise<Adapter> {
+  switch (target.adapter) {
+    case 'duckdb': {
+      const { DuckdbAdapter } = await import('./duckdb/duckdb-adapter.js');
+      return new DuckdbAdapter({ target, projectRoot, threads });
+    }
+    case 'postgres':
+      return postgresUnavailable();
+  }
+}
+
+function postgresUnavailable(): never {
+  throw new Error('the postgres adapter is being added');
+}

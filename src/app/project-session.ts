@@ -1,0 +1,59 @@
+import path from 'node:path';
+import type { Adapter, Dialect } from '../adapters/contract.js';
+import { createAdapter, dialectFor } from '../adapters/create-adapter.js';
+import { compileProject, type CompiledProject } from '../compile/compile-project.js';
+import { writeCompiled } from '../compile/write-compiled.js';
+import { buildManifest } from '../manifest/build-manifest.js';
+import type { ModelNode } from '../manifest/types.js';
+import { writeJsonArtifact } from '../manifest/write-artifact.js';
+import { loadProject } from '../project/load-project.js';
+import type { LoadedProject } from '../project/types.js';
+
+/** Options every command shares. */
+export interface CommonOptions {
+  readonly projectDir: string;
+  readonly target?: string;
+  readonly vars?: Readonly<Record<string, unknown>>;
+  readonly threads?: number;
+}
+
+/** A loaded project with its dialect, ready to compile or connect. */
+export interface ProjectSession {
+  readonly root: string;
+  readonly project: LoadedProject;
+  readonly dialect: Dialect;
+  readonly targetDir: string;
+  readonly threads: number;
+  compile(isIncremental?: (modelName: string) => boolean): CompiledProject;
+  connect(): Promise<Adapter>;
+  /** Writes compiled SQL and manifest.json for a compiled project. */
+  writeArtifacts(compiled: CompiledProject, options?: { format?: boolean }): void;
+}
+
+/** Loads the project in `projectDir` for the chosen target. */
+export function openProject(options: CommonOptions): ProjectSession {
+  const root = path.resolve(options.projectDir);
+  const project = loadProject(root, { target: options.target });
+  const { settings } = project;
+  const dialect = dialectFor(settings.target);
+  const targetPath = settings.config.paths.target ?? 'target';
+  const threads = options.threads ?? settings.target.threads ?? 4;
+  return {
+    root,
+    project,
+    dialect,
+    threads,
+    targetDir: path.join(root, targetPath),
+    compile: (isIncremental) => compileProject(project, { dialect, vars: options.vars, isIncremental, targetPath }),
+    connect: async () => {
+      const adapter = await createAdapter(settings.target, root, threads);
+      await adapter.open();
+      return adapter;
+    },
+    writeArtifacts(compiled, writeOptions = {}) {
+      const models = [...compiled.nodes.values()].filter((n): n is ModelNode => n.kind === 'model');
+      writeCompiled(root, models, dialect, { format: writeOptions.format ?? true });
+      writeJsonArtifact(path.join(root, targetPath, 'manifest.json'), buildManifest(compiled));
+    },
+  };
+}

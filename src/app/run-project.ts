@@ -1,0 +1,88 @@
+import path from 'node:path';
+import type { Adapter, ExistingRelation } from '../adapters/contract.js';
+import type { CompiledProject } from '../compile/compile-project.js';
+import type { NodeResult, RunListener } from '../execute/node-result.js';
+import { relationKey, runNodes } from '../execute/run-nodes.js';
+import { selectNodes } from '../graph/selectors/index.js';
+import type { GraphNode, RunnableNode } from '../manifest/types.js';
+import { writeJsonArtifact } from '../manifest/write-artifact.js';
+import { STRATA_VERSION } from '../shared/version.js';
+import { openProject, type CommonOptions } from './project-session.js';
+
+export interface RunOptions extends CommonOptions {
+  readonly select?: readonly string[];
+  readonly exclude?: readonly string[];
+  readonly failFast?: boolean;
+  readonly fullRefresh?: boolean;
+  /** Which kinds of node this command builds (`seed` builds seeds, `run` models, `build` both). */
+  readonly kinds: readonly ('seed' | 'model')[];
+  readonly listener: RunListener;
+  /** The command name recorded in run_results.json. */
+  readonly command: string;
+}
+
+export interface RunOutcome {
+  readonly results: readonly NodeResult[];
+  readonly elapsedMs: number;
+  readonly warnings: readonly string[];
+  readonly runResultsPath: string;
+}
+
+/** Compiles the project, then materializes the selected seeds and models in dependency order. */
+export async function runProject(options: RunOptions): Promise<RunOutcome> {
+  const started = Date.now();
+  const session = openProject(options);
+  let compiled = session.compile();
+  const adapter = await session.connect();
+  try {
+    const existing = await listExisting(adapter, compiled);
+    const incremental = new Set(
+      [...compiled.nodes.values()]
+        .filter((n) => n.kind === 'model' && n.config.materialized === 'incremental' && existing.has(relationKey(n.relation.schema, n.relation.identifier)))
+        .map((n) => n.name),
+    );
+    // is_incremental() depends on the database: render again where it is true (and no full refresh).
+    if (incremental.size && !options.fullRefresh) compiled = session.compile((name) => incremental.has(name));
+    session.writeArtifacts(compiled);
+
+    const kinds = new Set<string>(options.kinds);
+    const selected = new Set(
+      [...selectNodes(compiled.dag, { select: options.select, exclude: options.exclude })].filter((id) =>
+        isRunnable(compiled.nodes.get(id), kinds),
+      ),
+    );
+    const results = await runNodes({
+      dag: compiled.dag,
+      adapter,
+      selected,
+      existing,
+      threads: session.threads,
+      failFast: options.failFast ?? false,
+      fullRefresh: options.fullRefresh ?? false,
+      projectRoot: session.root,
+      listener: options.listener,
+    });
+    const elapsedMs = Date.now() - started;
+    const runResultsPath = path.join(session.targetDir, 'run_results.json');
+    writeJsonArtifact(runResultsPath, {
+      metadata: { strataVersion: STRATA_VERSION, command: options.command, generatedAt: new Date().toISOString(), target: session.project.settings.targetName },
+      elapsedMs,
+      results,
+    });
+    return { results, elapsedMs, warnings: compiled.warnings, runResultsPath };
+  } finally {
+    await adapter.close();
+  }
+}
+
+function isRunnable(node: GraphNode | undefined, kinds: ReadonlySet<string>): node is RunnableNode {
+  if (!node || !kinds.has(node.kind)) return false;
+  return node.kind === 'seed' || (node.kind === 'model' && node.config.materialized !== 'ephemeral');
+}
+
+async function listExisting(adapter: Adapter, compiled: CompiledProject): Promise<Map<string, ExistingRelation>> {
+  const schemas = new Set<string>();
+  for (const node of compiled.nodes.values()) if (node.kind === 'model' || node.kind === 'seed') schemas.add(node.relation.schema);
+  const relations = await adapter.withConnection((c) => adapter.listRelations(c, [...schemas]));
+  return new Map(relations.map((r) => [relationKey(r.schema, r.identifier), r]));
+}

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { listNodes } from '../../app/list-nodes.js';
+import { commonOptions, withProjectOptions, type RawCommonOptions } from '../common-options.js';
+import { processOutput } from '../output.js';
+
+/** `strata ls`: one selected node per line, or JSON objects. */
+export function registerLsCommand(program: Command, _setExitCode: (code: number) => void): void {
+  withProjectOptions(program.command('ls').alias('list').description('list the nodes a selector picks')).action((flags: RawCommonOptions) => {
+    const out = processOutput(flags.json ?? false);
+    for (const node of listNodes({ ...commonOptions(flags), select: flags.select, exclude: flags.exclude })) {
+      if (out.json) {
+        out.line(
+          JSON.stringify({
+            uniqueId: node.uniqueId,
+            name: node.name,
+            kind: node.kind,
+            path: node.path,
+            tags: node.tags,
+            materialized: node.kind === 'model' ? node.config.materialized : undefined,
+            dependsOn: node.dependsOn,
+          }),
+        );
+      } else {
+        out.line(node.kind === 'source' ? `source:${node.name}` : node.kind === 'exposure' ? `exposure:${node.name}` : node.name);
+      }
+    }
+  });
+}

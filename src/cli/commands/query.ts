@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { query } from '../../app/query.js';
+import { commonOptions, withProjectOptions, type RawCommonOptions } from '../common-options.js';
+import { formatTable } from '../format-table.js';
+import { processOutput } from '../output.js';
+
+/** `strata query "SQL"`: a table, or the rows as a JSON array with `--json` (numbers keep their precision as strings). */
+export function registerQueryCommand(program: Command, _setExitCode: (code: number) => void): void {
+  withProjectOptions(program.command('query').argument('<sql>', 'one statement; {{ ref() }} and {{ source() }} allowed').description('run one templated statement against the target'), {
+    selection: false,
+  }).action(async (sql: string, flags: RawCommonOptions) => {
+    const out = processOutput(flags.json ?? false);
+    const result = await query({ ...commonOptions(flags), sql });
+    out.line(out.json ? JSON.stringify(result.rows) : formatTable(result));
+  });
+}

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { runProject } from '../../app/run-project.js';
+import { commonOptions, withProjectOptions, type RawCommonOptions } from '../common-options.js';
+import { processOutput } from '../output.js';
+import { printRunSummary, runReporter } from '../run-reporter.js';
+
+interface RunFlags extends RawCommonOptions {
+  readonly failFast?: boolean;
+  readonly fullRefresh?: boolean;
+}
+
+const COMMANDS = {
+  run: { kinds: ['model'], description: 'materialize the selected models in dependency order' },
+  seed: { kinds: ['seed'], description: 'load seeds/*.csv into tables' },
+  build: { kinds: ['seed', 'model'], description: 'seed and run the selected nodes in DAG order' },
+} as const;
+
+/** `strata run`, `strata seed` and `strata build`: the same use case over different kinds of node. */
+export function registerRunCommands(program: Command, setExitCode: (code: number) => void): void {
+  for (const [name, spec] of Object.entries(COMMANDS)) {
+    const command = withProjectOptions(program.command(name).description(spec.description))
+      .option('--full-refresh', 'rebuild incremental models from scratch')
+      .option('-x, --fail-fast', 'stop at the first failure');
+    command.action(async (flags: RunFlags) => {
+      const out = processOutput(flags.json ?? false);
+      const outcome = await runProject({
+        ...commonOptions(flags),
+        select: flags.select,
+        exclude: flags.exclude,
+        failFast: flags.failFast,
+        fullRefresh: flags.fullRefresh,
+        kinds: spec.kinds,
+        listener: runReporter(out),
+        command: name,
+      });
+      printRunSummary(out, outcome);
+      setExitCode(outcome.results.some((r) => r.status === 'error') ? 1 : 0);
+    });
+  }
+}

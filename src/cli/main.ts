@@ -1,0 +1,48 @@
+import { Command, CommanderError } from 'commander';
+import { describeError, exitCodeFor, StrataErrors } from '../shared/errors.js';
+import { STRATA_VERSION } from '../shared/version.js';
+import { registerCleanCommand } from './commands/clean.js';
+import { registerCompileCommand } from './commands/compile.js';
+import { registerDebugCommand } from './commands/debug.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerLsCommand } from './commands/ls.js';
+import { registerQueryCommand } from './commands/query.js';
+import { registerRunCommands } from './commands/run.js';
+
+/** Runs the CLI with `argv` (as in process.argv) and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const setExitCode = (code: number): void => {
+    exitCode = Math.max(exitCode, code);
+  };
+  const program = new Command('strata')
+    .description('SQL transformations with history, lineage and release gates, on DuckDB and PostgreSQL')
+    .version(STRATA_VERSION)
+    .exitOverride()
+    .showSuggestionAfterError(true);
+  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerInitCommand(program, setExitCode);
+  registerCompileCommand(program, setExitCode);
+  registerRunCommands(program, setExitCode);
+  registerLsCommand(program, setExitCode);
+  registerQueryCommand(program, setExitCode);
+  registerCleanCommand(program, setExitCode);
+  registerDebugCommand(program, setExitCode);
+  for (const command of program.commands) command.exitOverride();
+
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0; usage errors are exit 2.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const lines = error instanceof StrataErrors ? error.errors.map((e) => e.describe()) : [describeError(error)];
+    for (const line of lines) process.stderr.write(`error: ${line}\n`);
+    if (!(error instanceof Error) || (error.name !== 'StrataError' && error.name !== 'StrataErrors')) {
+      if (process.env.STRATA_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    }
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,74 @@
+import type { NodeResult, RunListener } from '../execute/node-result.js';
+import type { RunOutcome } from '../app/run-project.js';
+import type { Output } from './output.js';
+
+const WIDTH = 72;
+
+function clock(): string {
+  return new Date().toTimeString().slice(0, 8);
+}
+
+function dots(text: string): string {
+  return `${text} ${'.'.repeat(Math.max(3, WIDTH - text.length))}`;
+}
+
+function plural(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Progress lines like dbt's (`3 of 12 OK created table model main.orders ..... [OK 1,234 rows in 0.12s]`), or JSON events. */
+export function runReporter(out: Output): RunListener {
+  return {
+    nodeStarted(node, index, total) {
+      if (out.json) return out.event({ event: 'node_started', node: node.uniqueId, index, total });
+      out.line(`${clock()}  ${dots(`${index} of ${total} START ${node.kind} ${node.name}`)} [RUN]`);
+    },
+    nodeFinished(result, index, total) {
+      if (out.json) return out.event({ event: 'node_finished', ...result, index, total });
+      const seconds = `${(result.durationMs / 1000).toFixed(2)}s`;
+      const what = `${result.kind} ${result.relation ?? result.name}`;
+      if (result.status === 'success') {
+        const rows = result.rows === undefined ? '' : `${plural(result.rows)} rows `;
+        out.line(`${clock()}  ${dots(`${index} of ${total} OK ${result.action} ${what}`)} [${out.color.green('OK')} ${rows}in ${seconds}]`);
+      } else if (result.status === 'error') {
+        out.line(`${clock()}  ${dots(`${index} of ${total} ERROR ${what}`)} [${out.color.red('ERROR')} in ${seconds}]`);
+      } else {
+        out.line(`${clock()}  ${dots(`${index} of ${total} SKIP ${what}`)} [${out.color.yellow('SKIP')}]`);
+      }
+    },
+  };
+}
+
+/** Counts by status. */
+export function summarize(results: readonly NodeResult[]): { pass: number; error: number; skip: number; total: number } {
+  const count = (status: NodeResult['status']): number => results.filter((r) => r.status === status).length;
+  return { pass: count('success'), error: count('error'), skip: count('skipped'), total: results.length };
+}
+
+/** The closing summary and, for each failure, its error and compiled SQL path. */
+export function printRunSummary(out: Output, outcome: RunOutcome): void {
+  const s = summarize(outcome.results);
+  if (out.json) {
+    out.event({ event: 'run_finished', ...s, elapsedMs: outcome.elapsedMs, runResults: outcome.runResultsPath });
+    return;
+  }
+  for (const warning of outcome.warnings) out.error(`${out.color.yellow('warning')}: ${warning}`);
+  out.line('');
+  out.line(`Finished running ${plural(s.total)} node${s.total === 1 ? '' : 's'} in ${(outcome.elapsedMs / 1000).toFixed(2)}s.`);
+  const failures = outcome.results.filter((r) => r.status === 'error');
+  if (failures.length) {
+    out.line('');
+    out.line(out.color.red(`Completed with ${failures.length} error${failures.length === 1 ? '' : 's'}:`));
+    for (const failure of failures) {
+      out.line('');
+      out.line(`  ${failure.kind} ${failure.name}: ${failure.message ?? 'failed'}`);
+      if (failure.compiledPath) out.line(`  compiled SQL at ${failure.compiledPath}`);
+    }
+  } else if (s.total === 0) {
+    out.line('Nothing to do: the selection matched no seeds or models.');
+  } else {
+    out.line(out.color.green('Completed successfully'));
+  }
+  out.line('');
+  out.line(`Done. PASS=${s.pass} WARN=0 ERROR=${s.error} SKIP=${s.skip} TOTAL=${s.total}`);
+}

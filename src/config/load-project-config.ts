@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseYaml, type YamlFile } from '../project/read-yaml.js';
+import { renderConfigValues } from './render-config-values.js';
+import { validate } from './validate.js';
+import { projectConfigSchema, targetSchema, type ProjectConfig, type TargetConfig } from './project-config.js';
+import { StrataError } from '../shared/errors.js';
+
+export const PROJECT_FILE = 'strata.yml';
+
+/** The validated project file with its chosen target. */
+export interface LoadedProjectConfig {
+  readonly root: string;
+  readonly file: string;
+  readonly yaml: YamlFile;
+  readonly config: ProjectConfig;
+  readonly targetName: string;
+  readonly target: TargetConfig;
+}
+
+/** Reads and validates `strata.yml` in `root`, choosing `targetName` or the file's default target. */
+export function loadProjectConfig(root: string, targetName?: string): LoadedProjectConfig {
+  const file = path.join(root, PROJECT_FILE);
+  if (!existsSync(file)) {
+    throw new StrataError('no_project', `no ${PROJECT_FILE} in ${root}: run 'strata init DIR' to create a project, or pass --project-dir`);
+  }
+  const yaml = parseYaml(readFileSync(file, 'utf8'), PROJECT_FILE);
+  const raw = (yaml.data ?? {}) as Record<string, unknown>;
+  const { targets, ...rest } = raw;
+  const rendered = { ...(renderConfigValues(rest, yaml) as Record<string, unknown>), targets };
+  const config = validate(projectConfigSchema, rendered, { file: PROJECT_FILE, yaml });
+  const names = Object.keys(config.targets);
+  const chosen = targetName ?? config.target ?? names[0];
+  if (!chosen) throw new StrataError('no_target', 'strata.yml defines no targets', { file: PROJECT_FILE, key: 'targets' });
+  const rawTarget = config.targets[chosen];
+  if (!rawTarget) {
+    throw new StrataError('unknown_target', `unknown target '${chosen}'; this project defines: ${names.join(', ')}`, {
+      file: PROJECT_FILE,
+      line: yaml.lineOf(['targets']),
+      key: 'targets',
+    });
+  }
+  const targetPath = ['targets', chosen];
+  const target = validate(targetSchema, renderConfigValues(rawTarget, yaml, targetPath), {
+    file: PROJECT_FILE,
+    yaml,
+    path: targetPath,
+  });
+  return { root, file, yaml, config, targetName: chosen, target };
+}

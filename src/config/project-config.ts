@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+const threads = z.coerce.number().int().min(1).max(64);
+
+const duckdbTarget = z.strictObject({
+  adapter: z.literal('duckdb'),
+  /** Database file relative to the project, or `:memory:`. */
+  path: z.string().min(1).default('target/strata.duckdb'),
+  schema: z.string().min(1).default('main'),
+  threads: threads.optional(),
+  /** DuckDB's own buffer pool limit, e.g. `2GB` (DuckDB defaults to 80% of RAM). */
+  memory_limit: z.string().optional(),
+  /** Worker threads DuckDB itself uses for one query. */
+  engine_threads: z.coerce.number().int().min(1).optional(),
+});
+
+const postgresTarget = z.strictObject({
+  adapter: z.literal('postgres'),
+  url: z.string().optional(),
+  host: z.string().optional(),
+  port: z.coerce.number().int().min(1).max(65535).optional(),
+  user: z.string().optional(),
+  password: z.string().optional(),
+  database: z.string().optional(),
+  schema: z.string().min(1).default('public'),
+  threads: threads.optional(),
+  sslmode: z.enum(['disable', 'require', 'verify-full']).optional(),
+});
+
+/** One connection target; `adapter` picks the engine. */
+export const targetSchema = z.discriminatedUnion('adapter', [duckdbTarget, postgresTarget]);
+export type TargetConfig = z.infer<typeof targetSchema>;
+export type DuckdbTargetConfig = z.infer<typeof duckdbTarget>;
+export type PostgresTargetConfig = z.infer<typeof postgresTarget>;
+
+const pathList = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));
+
+/** `strata.yml`: the project file. Unknown keys are errors naming the key path. */
+export const projectConfigSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name of letters, digits and underscores'),
+  version: z.union([z.string(), z.number()]).transform(String).default('0.1.0'),
+  target: z.string().optional(),
+  /** Validated one at a time: only the chosen target's values are rendered (env_var) and checked. */
+  targets: z.record(z.string(), z.record(z.string(), z.unknown())),
+  paths: z
+    .strictObject({
+      models: pathList.optional(),
+      seeds: pathList.optional(),
+      macros: pathList.optional(),
+      tests: pathList.optional(),
+      docs: pathList.optional(),
+      target: z.string().optional(),
+    })
+    .default({}),
+  vars: z.record(z.string(), z.unknown()).default({}),
+  /** Per-folder model defaults, nested by sub-folder, like dbt's `models:` block. */
+  models: z.record(z.string(), z.unknown()).default({}),
+  /** Per-folder seed defaults. */
+  seeds: z.record(z.string(), z.unknown()).default({}),
+});
+export type ProjectConfigInput = z.input<typeof projectConfigSchema>;
+export type ProjectConfig = z.output<typeof projectConfigSchema>;

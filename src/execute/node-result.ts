@@ -1,0 +1,26 @@
+import type { NodeKind } from '../manifest/types.js';
+import type { NodeStatus } from './schedule.js';
+
+/** The outcome of one node in a run, as printed and written to run_results.json. */
+export interface NodeResult {
+  readonly uniqueId: string;
+  readonly name: string;
+  readonly kind: NodeKind;
+  readonly status: NodeStatus;
+  /** e.g. `created table`, for the progress line. */
+  readonly action?: string;
+  /** `schema.identifier` of the relation built. */
+  readonly relation?: string;
+  readonly rows?: number;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  /** The error, or why the node was skipped. */
+  readonly message?: string;
+  readonly compiledPath?: string;
+}
+
+/** Receives progress as nodes start and finish, to print lines or JSON events. */
+export interface RunListener {
+  nodeStarted(node: { uniqueId: string; name: string; kind: NodeKind; description: string }, index: number, total: number): void;
+  nodeFinished(result: NodeResult, index: number, total: number): void;
+}

@@ -1,0 +1,135 @@
+import type { IncrementalStrategy, Materialization } from '../config/model-config.js';
+import type { SourceTableProperties } from '../project/properties-schema.js';
+
+/** A relation in the database: schema and name, quoted only when rendered by a dialect. */
+export interface Relation {
+  readonly schema: string;
+  readonly identifier: string;
+}
+
+/** A documented column: from YAML, later completed from the database catalog. */
+export interface ColumnInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly dataType?: string;
+  readonly tags: readonly string[];
+  readonly meta: Readonly<Record<string, unknown>>;
+  /** Raw test declarations, as written in YAML (interpreted by the tests stage). */
+  readonly tests: readonly unknown[];
+}
+
+/** Model configuration after folder defaults, YAML `config:` and in-file `config()` are merged. */
+export interface ModelConfig {
+  readonly materialized: Materialization;
+  readonly schema?: string;
+  readonly alias?: string;
+  readonly tags: readonly string[];
+  readonly enabled: boolean;
+  readonly uniqueKey: readonly string[];
+  readonly incrementalStrategy: IncrementalStrategy;
+  readonly onSchemaChange: 'ignore' | 'append_new_columns' | 'fail';
+  readonly fullRefresh?: boolean;
+  readonly grants: Readonly<Record<string, readonly string[]>>;
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
+export interface SeedConfig {
+  readonly schema?: string;
+  readonly alias?: string;
+  readonly tags: readonly string[];
+  readonly enabled: boolean;
+  readonly columnTypes: Readonly<Record<string, string>>;
+  readonly delimiter: string;
+  readonly grants: Readonly<Record<string, readonly string[]>>;
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
+interface NodeBase {
+  /** `model.project.name`, `seed.project.name`, `source.project.src.table`, `exposure.project.name`. */
+  readonly uniqueId: string;
+  readonly name: string;
+  /** File the node is defined in, relative to the project root. */
+  readonly path: string;
+  /** Folder segments below the node's root plus its name (selectors use it). */
+  readonly fqn: readonly string[];
+  readonly tags: readonly string[];
+  readonly description: string;
+  readonly meta: Readonly<Record<string, unknown>>;
+  /** Unique ids of the nodes this one reads. */
+  readonly dependsOn: readonly string[];
+}
+
+export interface ModelNode extends NodeBase {
+  readonly kind: 'model';
+  readonly config: ModelConfig;
+  readonly relation: Relation;
+  readonly rawSql: string;
+  /** The runnable SQL: refs resolved to relations, ephemeral models inlined as CTEs. */
+  readonly compiledSql: string;
+  readonly compiledPath: string;
+  readonly checksum: string;
+  readonly columns: readonly ColumnInfo[];
+  readonly tests: readonly unknown[];
+  /** Test declarations whose severity etc. are read by the tests stage. */
+  readonly patchPath?: string;
+}
+
+export interface SeedNode extends NodeBase {
+  readonly kind: 'seed';
+  readonly config: SeedConfig;
+  readonly relation: Relation;
+  readonly checksum: string;
+  readonly columns: readonly ColumnInfo[];
+  readonly tests: readonly unknown[];
+}
+
+export interface SourceNode extends NodeBase {
+  readonly kind: 'source';
+  readonly sourceName: string;
+  readonly tableName: string;
+  readonly relation: Relation;
+  readonly columns: readonly ColumnInfo[];
+  readonly tests: readonly unknown[];
+  /** Landing, format, load and freshness settings as declared (read by the loader and tests). */
+  readonly settings: Readonly<Omit<SourceTableProperties, 'name' | 'columns' | 'tests' | 'data_tests' | 'description' | 'tags' | 'meta' | 'identifier'>>;
+}
+
+export interface ExposureNode extends NodeBase {
+  readonly kind: 'exposure';
+  readonly type: string;
+  readonly url?: string;
+  readonly maturity?: string;
+  readonly owner: { readonly name?: string; readonly email?: string };
+  /** Numeric priority: higher runs first when the scheduler must choose. */
+  readonly priority: number;
+}
+
+/** Every node of the project graph, discriminated by `kind`. */
+export type GraphNode = ModelNode | SeedNode | SourceNode | ExposureNode;
+export type NodeKind = GraphNode['kind'];
+/** Nodes that become relations when run. */
+export type RunnableNode = ModelNode | SeedNode;
+
+export interface MacroInfo {
+  readonly name: string;
+  readonly path: string;
+  readonly arguments: readonly string[];
+}
+
+/** `target/manifest.json`: the hand-off from compile to everything that touches the database. */
+export interface Manifest {
+  readonly metadata: {
+    readonly schemaVersion: 1;
+    readonly strataVersion: string;
+    readonly generatedAt: string;
+    readonly projectName: string;
+    readonly projectVersion: string;
+    readonly target: string;
+    readonly adapter: string;
+  };
+  readonly nodes: Readonly<Record<string, GraphNode>>;
+  readonly macros: Readonly<Record<string, MacroInfo>>;
+  readonly docs: Readonly<Record<string, { readonly path: string; readonly text: string }>>;
+  readonly parentMap: Readonly<Record<string, readonly string[]>>;
+  readonly childMap: Readonly<Record<string, readonly string[]>>;
+}

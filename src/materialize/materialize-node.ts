@@ -1,0 +1,22 @@
+import type { RunnableNode } from '../manifest/types.js';
+import { StrataError } from '../shared/errors.js';
+import { materializeIncremental } from './incremental.js';
+import { materializeSeed } from './seed.js';
+import type { MaterializationContext, MaterializationResult } from './strategy.js';
+import { materializeTable } from './table.js';
+import { materializeView } from './view.js';
+
+/** Runs the strategy for a node's kind and materialization. */
+export function materializeNode(node: RunnableNode, context: MaterializationContext): Promise<MaterializationResult> {
+  if (node.kind === 'seed') return materializeSeed(node, context);
+  switch (node.config.materialized) {
+    case 'view':
+      return materializeView(node, context);
+    case 'table':
+      return materializeTable(node, context);
+    case 'incremental':
+      return materializeIncremental(node, context);
+    case 'ephemeral':
+      throw new StrataError('internal', `ephemeral model ${node.name} is inlined into its consumers and never run`);
+  }
+}

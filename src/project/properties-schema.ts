@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { modelConfigSchema, seedConfigSchema } from '../config/model-config.js';
+
+/** A test declaration as dbt writes it: a name, or `{name: {args}}`; interpreted by the tests stage. */
+const testEntry = z.union([z.string(), z.record(z.string(), z.unknown())]);
+const tests = z.array(testEntry).optional();
+
+const column = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  data_type: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+  tests,
+  data_tests: tests,
+  quote: z.boolean().optional(),
+});
+export type ColumnProperties = z.infer<typeof column>;
+
+const modelProperties = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  config: modelConfigSchema.optional(),
+  columns: z.array(column).optional(),
+  tests,
+  data_tests: tests,
+  meta: z.record(z.string(), z.unknown()).optional(),
+  docs: z.strictObject({ show: z.boolean().optional() }).optional(),
+});
+export type ModelProperties = z.infer<typeof modelProperties>;
+
+const seedProperties = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  config: seedConfigSchema.optional(),
+  columns: z.array(column).optional(),
+  tests,
+  data_tests: tests,
+});
+export type SeedProperties = z.infer<typeof seedProperties>;
+
+const duration = z.strictObject({ count: z.number().int().positive(), period: z.enum(['minute', 'hour', 'day']) });
+const freshness = z
+  .strictObject({ warn_after: duration.optional(), error_after: duration.optional(), filter: z.string().optional() })
+  .nullable();
+
+const sourceTable = z.strictObject({
+  name: z.string().min(1),
+  identifier: z.string().optional(),
+  description: z.string().optional(),
+  columns: z.array(column).optional(),
+  tests,
+  data_tests: tests,
+  tags: z.array(z.string()).optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+  freshness: freshness.optional(),
+  loaded_at_field: z.string().optional(),
+  /** Landing-zone settings, read by the loader. */
+  landing: z.string().optional(),
+  format: z.enum(['csv', 'json', 'tiff']).optional(),
+  load: z.enum(['snapshot', 'delta']).optional(),
+  load_date: z.unknown().optional(),
+  on_error: z.enum(['fail', 'continue']).optional(),
+});
+export type SourceTableProperties = z.infer<typeof sourceTable>;
+
+const source = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  schema: z.string().optional(),
+  database: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+  freshness: freshness.optional(),
+  loaded_at_field: z.string().optional(),
+  tables: z.array(sourceTable).default([]),
+});
+export type SourceProperties = z.infer<typeof source>;
+
+const exposure = z.strictObject({
+  name: z.string().min(1),
+  type: z.enum(['dashboard', 'notebook', 'analysis', 'ml', 'application']).default('application'),
+  label: z.string().optional(),
+  description: z.string().optional(),
+  url: z.string().optional(),
+  maturity: z.enum(['low', 'medium', 'high']).optional(),
+  owner: z.strictObject({ name: z.string().optional(), email: z.string().optional() }).optional(),
+  /** Higher runs first when the scheduler must choose; `high`/`medium`/`low` or a number. */
+  priority: z.union([z.enum(['low', 'medium', 'high', 'critical']), z.number()]).optional(),
+  tags: z.array(z.string()).optional(),
+  depends_on: z.array(z.string()).default([]),
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+export type ExposureProperties = z.infer<typeof exposure>;
+
+/** A `models/**.yml` properties file. */
+export const propertiesFileSchema = z.strictObject({
+  version: z.number().optional(),
+  models: z.array(modelProperties).optional(),
+  seeds: z.array(seedProperties).optional(),
+  sources: z.array(source).optional(),
+  exposures: z.array(exposure).optional(),
+});
+export type PropertiesFile = z.infer<typeof propertiesFileSchema>;

@@ -1,0 +1,37 @@
+import { StrataError } from '../shared/errors.js';
+
+/**
+ * Turns a Nunjucks error into a StrataError naming the file and line. Nunjucks reports lines
+ * inconsistently (1-based for output errors, 0-based for failed calls), so the line is
+ * corrected against the source where the failing name can be found.
+ */
+export function templateError(error: unknown, file: string, source: string): StrataError {
+  if (error instanceof StrataError) {
+    return error.location.file ? error : new StrataError(error.code, error.message, { ...error.location, file }, error.category);
+  }
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof StrataError) {
+    return new StrataError(cause.code, cause.message, { file, line: lineFromMessage(error) }, cause.category);
+  }
+  const raw = error instanceof Error ? error.message : String(error);
+  const body = raw.replace(/^\([^)]*\)( \[Line \d+, Column \d+\])?\s*/, '').replace(/^Error: /, '').trim();
+  let line = lineFromMessage(error);
+  const call = /Unable to call `([^`]+)`/.exec(body);
+  const lines = source.split('\n');
+  if (call && line !== undefined) {
+    const name = call[1]!;
+    const found = [line + 1, line].find((l) => lines[l - 1]?.includes(name));
+    line = found ?? line + 1;
+    return new StrataError('template_error', `'${name}' is not defined (no such macro or function)`, { file, line });
+  }
+  if (body.startsWith('attempted to output null or undefined value') && line !== undefined) {
+    const text = lines[line - 1]?.trim() ?? '';
+    return new StrataError('template_error', `undefined variable in \`${text}\``, { file, line });
+  }
+  return new StrataError('template_error', body.split('\n')[0] ?? body, { file, line });
+}
+
+function lineFromMessage(error: unknown): number | undefined {
+  const match = /\[Line (\d+), Column \d+\]/.exec(error instanceof Error ? error.message : '');
+  return match ? Number(match[1]) : undefined;
+}
