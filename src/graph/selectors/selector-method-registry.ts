@@ -18,6 +18,11 @@ export class SelectorMethodRegistry {
     return this;
   }
 
+  /** Removes the method called `name`; true when there was one. */
+  unregister(name: string): boolean {
+    return this.methods.delete(name);
+  }
+
   /** The method called `name`, or undefined. */
   get(name: string): SelectorMethod | undefined {
     return this.methods.get(name);

@@ -8,7 +8,7 @@ import type { SelectorMethod } from '../selector-method.js';
  * the selector, or the selector's dot-separated parts are a prefix of the fqn (dots inside fqn
  * segments also separate), where from the first part holding a glob character the rest is
  * fnmatch-ed against the rest of the fqn. With `project`, the fqn is read as `[project, ...fqn]`.
- * Allocation-free for selectors without globs, since it runs once per node.
+ * Copies nothing per node unless the selector has a glob or an fqn segment holds a dot.
  */
 export function fqnMatcher(selector: string): (fqn: readonly string[], project?: string) => boolean {
   const parts = selector.split('.');
