@@ -45,7 +45,15 @@ export class FolderConfig<T extends Record<string, unknown>> {
         config[bare] = value;
       }
     }
-    return validate(this.schema, config, { file: this.yaml.file, yaml: this.yaml, path: [...path] });
+    // Keys may be written `+materialized`: look lines up under either spelling.
+    const yaml: YamlFile = {
+      ...this.yaml,
+      lineOf: (keyPath) => {
+        const plus = [...keyPath.slice(0, path.length), `+${String(keyPath[path.length])}`, ...keyPath.slice(path.length + 1)];
+        return keyPath.length > path.length && level[`+${String(keyPath[path.length])}`] !== undefined ? this.yaml.lineOf(plus) : this.yaml.lineOf(keyPath);
+      },
+    };
+    return validate(this.schema, config, { file: this.yaml.file, yaml, path: [...path] });
   }
 }
 

@@ -16,7 +16,8 @@ export function renderConfigValues(value: unknown, yaml: YamlFile, path: (string
     try {
       return configEnv.renderString(value, {});
     } catch (error) {
-      const cause = error instanceof StrataError ? error.message : firstLine(error);
+      const inner = (error as { cause?: unknown }).cause;
+      const cause = error instanceof StrataError ? error.message : inner instanceof StrataError ? inner.message : firstLine(error);
       throw new StrataError('config_template', cause, { file: yaml.file, line: yaml.lineOf(path), key: path.join('.') });
     }
   }
@@ -31,5 +32,6 @@ export function renderConfigValues(value: unknown, yaml: YamlFile, path: (string
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/^\(unknown path\)\s*/, '').split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? text;
+  const last = text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? text;
+  return last.replace(/^\w*Error: /, '');
 }

@@ -18,6 +18,8 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, origin:
   if (result.success) return result.data;
   const errors = result.error.issues.map((issue) => {
     const path = [...(origin.path ?? []), ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    // An unknown key is reported at the key itself, not at the object holding it.
+    if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) path.push(issue.keys[0]!);
     const key = path.join('.');
     return new StrataError('invalid_config', describeIssue(issue), {
       file: origin.file,
@@ -35,10 +37,6 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'invalid_union':
-      if ('discriminator' in issue && issue.discriminator)
-        return `${issue.message}`;
-      return `${issue.message}`;
     default:
       return issue.message;
   }

@@ -14,7 +14,7 @@ export function parseYaml(text: string, file: string): YamlFile {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
+    const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
     throw new StrataError('yaml_syntax', `invalid YAML: ${first.message.split('\n')[0]}`, {
       file,
       line: pos?.line,

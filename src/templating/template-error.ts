@@ -11,10 +11,10 @@ export function templateError(error: unknown, file: string, source: string): Str
   }
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof StrataError) {
-    return new StrataError(cause.code, cause.message, { file, line: lineFromMessage(error) }, cause.category);
+    return new StrataError(cause.code, cause.message, { file, line: lineFromMessage(error) ?? lineOfQuoted(cause.message, source) }, cause.category);
   }
   const raw = error instanceof Error ? error.message : String(error);
-  const body = raw.replace(/^\([^)]*\)( \[Line \d+, Column \d+\])?\s*/, '').replace(/^Error: /, '').trim();
+  const body = raw.replace(/^\([^)]*\)( \[Line \d+, Column \d+\])?\s*/, '').replace(/^\w*Error: /, '').trim();
   let line = lineFromMessage(error);
   const call = /Unable to call `([^`]+)`/.exec(body);
   const lines = source.split('\n');
@@ -28,7 +28,16 @@ export function templateError(error: unknown, file: string, source: string): Str
     const text = lines[line - 1]?.trim() ?? '';
     return new StrataError('template_error', `undefined variable in \`${text}\``, { file, line });
   }
-  return new StrataError('template_error', body.split('\n')[0] ?? body, { file, line });
+  const message = body.split('\n')[0] ?? body;
+  return new StrataError('template_error', message, { file, line: line ?? lineOfQuoted(message, source) });
+}
+
+/** Nunjucks loses the line of errors thrown inside functions: find the first quoted name of the message in the source. */
+function lineOfQuoted(message: string, source: string): number | undefined {
+  const quoted = /'([^']+)'/.exec(message)?.[1];
+  if (!quoted) return undefined;
+  const index = source.split('\n').findIndex((l) => l.includes(`'${quoted}'`) || l.includes(`"${quoted}"`));
+  return index < 0 ? undefined : index + 1;
 }
 
 function lineFromMessage(error: unknown): number | undefined {
