@@ -28,12 +28,12 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
   const { dag, adapter, listener } = options;
   const total = options.selected.size;
   const results: NodeResult[] = [];
-  let started = 0;
-  let finished = 0;
+  // Each node keeps the number it got when it started (or was skipped), as in dbt's log.
+  let numbered = 0;
+  const indexOf = new Map<string, number>();
   const record = (result: NodeResult): void => {
     results.push(result);
-    finished += 1;
-    listener.nodeFinished(result, finished, total);
+    listener.nodeFinished(result, indexOf.get(result.uniqueId)!, total);
   };
 
   // Schemas are created one at a time up front: concurrent CREATE SCHEMA conflicts on DuckDB.
@@ -52,8 +52,8 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
     failFast: options.failFast,
     run: async (id) => {
       const node = dag.node(id) as RunnableNode;
-      started += 1;
-      listener.nodeStarted(node, started, total);
+      indexOf.set(id, (numbered += 1));
+      listener.nodeStarted(node, numbered, total);
       const startedAt = new Date();
       const base = {
         uniqueId: id,
@@ -81,8 +81,10 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
       }
     },
     skip: (id, cause) => {
-      const node = dag.node(id);
-      record({ uniqueId: id, name: node.name, kind: node.kind, status: 'skipped', message: cause, startedAt: new Date().toISOString(), durationMs: 0 });
+      const node = dag.node(id) as RunnableNode;
+      indexOf.set(id, (numbered += 1));
+      const relation = `${node.relation.schema}.${node.relation.identifier}`;
+      record({ uniqueId: id, name: node.name, kind: node.kind, relation, status: 'skipped', message: cause, startedAt: new Date().toISOString(), durationMs: 0 });
     },
   });
   return results;

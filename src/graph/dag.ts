@@ -53,8 +53,8 @@ export class Dag {
     for (const [id, parents] of this.parents) indegree.set(id, parents.length);
     const ready = [...indegree].filter(([, n]) => n === 0).map(([id]) => id);
     const order: string[] = [];
-    while (ready.length) {
-      const id = ready.pop()!;
+    for (let next = 0; next < ready.length; next += 1) {
+      const id = ready[next]!;
       order.push(id);
       for (const child of this.children.get(id) ?? []) {
         const left = indegree.get(child)! - 1;
