@@ -4,7 +4,7 @@ import type { CompiledProject } from '../compile/compile-project.js';
 import type { NodeResult, RunListener } from '../execute/node-result.js';
 import { relationKey, runNodes } from '../execute/run-nodes.js';
 import { selectNodes } from '../graph/selectors/index.js';
-import type { GraphNode, RunnableNode } from '../manifest/types.js';
+import type { GraphNode } from '../manifest/types.js';
 import { writeJsonArtifact } from '../manifest/write-artifact.js';
 import { STRATA_VERSION } from '../shared/version.js';
 import { openProject, type CommonOptions } from './project-session.js';
@@ -14,8 +14,8 @@ export interface RunOptions extends CommonOptions {
   readonly exclude?: readonly string[];
   readonly failFast?: boolean;
   readonly fullRefresh?: boolean;
-  /** Which kinds of node this command builds (`seed` builds seeds, `run` models, `build` both). */
-  readonly kinds: readonly ('seed' | 'model')[];
+  /** Which kinds of node this command runs (`seed` seeds, `run` models, `test` tests, `build` all three). */
+  readonly kinds: readonly ('seed' | 'model' | 'test')[];
   readonly listener: RunListener;
   /** The command name recorded in run_results.json. */
   readonly command: string;
@@ -46,11 +46,8 @@ export async function runProject(options: RunOptions): Promise<RunOutcome> {
     session.writeArtifacts(compiled);
 
     const kinds = new Set<string>(options.kinds);
-    const selected = new Set(
-      [...selectNodes(compiled.dag, { select: options.select, exclude: options.exclude })].filter((id) =>
-        isRunnable(compiled.nodes.get(id), kinds),
-      ),
-    );
+    const picked = withTestsOf(compiled, selectNodes(compiled.dag, { select: options.select, exclude: options.exclude }), options.exclude);
+    const selected = new Set([...picked].filter((id) => isRunnable(compiled.nodes.get(id), kinds)));
     const results = await runNodes({
       dag: compiled.dag,
       adapter,
@@ -61,6 +58,8 @@ export async function runProject(options: RunOptions): Promise<RunOutcome> {
       fullRefresh: options.fullRefresh ?? false,
       projectRoot: session.root,
       listener: options.listener,
+      gate: session.project.settings.config.test_gate,
+      failuresSchema: session.project.settings.config.test_failures_schema,
     });
     const elapsedMs = Date.now() - started;
     const runResultsPath = path.join(session.targetDir, 'run_results.json');
@@ -75,9 +74,21 @@ export async function runProject(options: RunOptions): Promise<RunOutcome> {
   }
 }
 
-function isRunnable(node: GraphNode | undefined, kinds: ReadonlySet<string>): node is RunnableNode {
+function isRunnable(node: GraphNode | undefined, kinds: ReadonlySet<string>): boolean {
   if (!node || !kinds.has(node.kind)) return false;
-  return node.kind === 'seed' || (node.kind === 'model' && node.config.materialized !== 'ephemeral');
+  return node.kind === 'seed' || node.kind === 'test' || (node.kind === 'model' && node.config.materialized !== 'ephemeral');
+}
+
+/**
+ * dbt's eager indirect selection: a test runs when any node it tests is selected, unless the
+ * test itself is excluded.
+ */
+function withTestsOf(compiled: CompiledProject, selected: Set<string>, exclude: readonly string[] | undefined): Set<string> {
+  const excluded = exclude?.length ? selectNodes(compiled.dag, { select: exclude }) : new Set<string>();
+  for (const node of compiled.nodes.values()) {
+    if (node.kind === 'test' && !excluded.has(node.uniqueId) && node.dependsOn.some((id) => selected.has(id))) selected.add(node.uniqueId);
+  }
+  return selected;
 }
 
 async function listExisting(adapter: Adapter, compiled: CompiledProject): Promise<Map<string, ExistingRelation>> {

@@ -27,7 +27,12 @@ export function runReporter(out: Output): RunListener {
       if (out.json) return out.event({ event: 'node_finished', ...result, index, total });
       const seconds = `${(result.durationMs / 1000).toFixed(2)}s`;
       const what = `${result.kind} ${result.relation ?? result.name}`;
-      if (result.status === 'success') {
+      if (result.test) {
+        const { verdict, failures } = result.test;
+        const label = verdict === 'pass' ? out.color.green('PASS') : verdict === 'warn' ? out.color.yellow('WARN') : out.color.red('FAIL');
+        const count = verdict === 'pass' ? '' : ` ${plural(failures)}`;
+        out.line(`${clock()}  ${dots(`${index} of ${total} ${verdict.toUpperCase()}${count} ${result.name}`)} [${label}${count} in ${seconds}]`);
+      } else if (result.status === 'success') {
         const rows = result.rows === undefined ? '' : `${plural(result.rows)} rows `;
         out.line(`${clock()}  ${dots(`${index} of ${total} OK ${result.action} ${what}`)} [${out.color.green('OK')} ${rows}in ${seconds}]`);
       } else if (result.status === 'error') {
@@ -39,10 +44,11 @@ export function runReporter(out: Output): RunListener {
   };
 }
 
-/** Counts by status. */
-export function summarize(results: readonly NodeResult[]): { pass: number; error: number; skip: number; total: number } {
+/** Counts by outcome: a warning test counts as WARN, a failed one as ERROR. */
+export function summarize(results: readonly NodeResult[]): { pass: number; warn: number; error: number; skip: number; total: number } {
+  const warn = results.filter((r) => r.test?.verdict === 'warn').length;
   const count = (status: NodeResult['status']): number => results.filter((r) => r.status === status).length;
-  return { pass: count('success'), error: count('error'), skip: count('skipped'), total: results.length };
+  return { pass: count('success') - warn, warn, error: count('error'), skip: count('skipped'), total: results.length };
 }
 
 /** The closing summary and, for each failure, its error and compiled SQL path. */
@@ -61,8 +67,11 @@ export function printRunSummary(out: Output, outcome: RunOutcome): void {
     out.line(out.color.red(`Completed with ${failures.length} error${failures.length === 1 ? '' : 's'}:`));
     for (const failure of failures) {
       out.line('');
-      out.line(`  ${failure.kind} ${failure.name}: ${failure.message ?? 'failed'}`);
+      const gate = failure.test?.critical ? ' (critical: nodes downstream were not built)' : '';
+      out.line(`  ${failure.kind} ${failure.name}: ${failure.message ?? 'failed'}${gate}`);
       if (failure.compiledPath) out.line(`  compiled SQL at ${failure.compiledPath}`);
+      if (failure.test?.storedIn) out.line(`  failing rows stored in ${failure.test.storedIn}`);
+      for (const row of failure.test?.sample ?? []) out.line(`    ${JSON.stringify(row)}`);
     }
   } else if (s.total === 0) {
     out.line('Nothing to do: the selection matched no seeds or models.');
@@ -70,5 +79,8 @@ export function printRunSummary(out: Output, outcome: RunOutcome): void {
     out.line(out.color.green('Completed successfully'));
   }
   out.line('');
-  out.line(`Done. PASS=${s.pass} WARN=0 ERROR=${s.error} SKIP=${s.skip} TOTAL=${s.total}`);
+  for (const warned of outcome.results.filter((r) => r.test?.verdict === 'warn')) {
+    out.line(out.color.yellow(`  warning: test ${warned.name}: ${warned.message ?? ''}`));
+  }
+  out.line(`Done. PASS=${s.pass} WARN=${s.warn} ERROR=${s.error} SKIP=${s.skip} TOTAL=${s.total}`);
 }

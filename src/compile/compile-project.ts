@@ -29,6 +29,7 @@ import { didYouMean } from './closest-name.js';
 import { escapeRegExp, findLine } from './find-line.js';
 import { inlineEphemerals, type EphemeralCte } from './inline-ephemerals.js';
 import { toModelConfig, toSeedConfig } from './resolve-config.js';
+import { compileTests } from '../data-tests/compile-tests.js';
 
 export interface CompileOptions {
   readonly dialect: Dialect;
@@ -160,6 +161,7 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
         checksum: '',
         columns: columnsOf(props?.props.columns, engine, props?.file ?? seed.path),
         tests: [...(props?.props.tests ?? []), ...(props?.props.data_tests ?? [])],
+        patchPath: props?.file,
       };
       nodes.set(id, node);
     });
@@ -348,6 +350,29 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
     nodes.set(id, { ...node, compiledSql: inlineEphemerals(resolveSql(model.sql, node.relation), ctes) });
   }
 
+  const resolveCaptured = (rendered: string, file: string, capture: RenderCapture): string => {
+    for (const ref of capture.refs) resolveRef(ref, file, rendered);
+    for (const [src, table] of capture.sources) resolveSource(`${src}.${table}`, file, rendered);
+    if (errors.length) throw errors.length === 1 ? errors[0]! : new StrataErrors(errors.splice(0));
+    const ephemerals = capture.refs.map((r) => byName.get(r)!).filter((r) => r.ephemeral).map((r) => r.id);
+    const ctes = ephemeralClosure(ephemerals).map((eph) => ({ name: cteName(eph), sql: resolveSql(pending.get(eph)!.model.sql) }));
+    return inlineEphemerals(resolveSql(rendered), ctes);
+  };
+
+  // 6. Data tests: generic ones declared in YAML, singular SQL files.
+  const tests = compileTests({
+    projectName,
+    dialect,
+    engine,
+    nodes,
+    singularTests: project.singularTests,
+    resolve: resolveCaptured,
+    idOfRef: (name) => byName.get(name)?.id,
+    onError: (error) => errors.push(error),
+  });
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new StrataErrors(errors);
+  for (const test of tests) if (test.config.enabled) nodes.set(test.uniqueId, test);
+
   const dag = new Dag(nodes);
   return {
     project,
@@ -355,14 +380,7 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
     dag,
     engine,
     warnings,
-    resolveSql(rendered, file, capture) {
-      for (const ref of capture.refs) resolveRef(ref, file, rendered);
-      for (const [src, table] of capture.sources) resolveSource(`${src}.${table}`, file, rendered);
-      if (errors.length) throw errors.length === 1 ? errors[0]! : new StrataErrors(errors.splice(0));
-      const ephemerals = capture.refs.map((r) => byName.get(r)!).filter((r) => r.ephemeral).map((r) => r.id);
-      const ctes = ephemeralClosure(ephemerals).map((eph) => ({ name: cteName(eph), sql: resolveSql(pending.get(eph)!.model.sql) }));
-      return inlineEphemerals(resolveSql(rendered), ctes);
-    },
+    resolveSql: resolveCaptured,
   };
 }
 

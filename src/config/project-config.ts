@@ -57,6 +57,10 @@ export const projectConfigSchema = z.strictObject({
   models: z.record(z.string(), z.unknown()).default({}),
   /** Per-folder seed defaults. */
   seeds: z.record(z.string(), z.unknown()).default({}),
+  /** Which failed tests stop what is downstream in `build`: only those tagged `critical`, or every error-severity test. */
+  test_gate: z.enum(['critical', 'error']).default('critical'),
+  /** Schema of the tables `store_failures` writes. */
+  test_failures_schema: z.string().min(1).default('strata_test_failures'),
 });
 export type ProjectConfigInput = z.input<typeof projectConfigSchema>;
 export type ProjectConfig = z.output<typeof projectConfigSchema>;

@@ -17,6 +17,15 @@ export interface NodeResult {
   /** The error, or why the node was skipped. */
   readonly message?: string;
   readonly compiledPath?: string;
+  /** For data tests: the verdict, the failing-row count and the first failing rows. */
+  readonly test?: {
+    readonly verdict: 'pass' | 'warn' | 'fail';
+    readonly failures: number;
+    readonly sample: readonly Record<string, unknown>[];
+    readonly severity: 'error' | 'warn';
+    readonly critical: boolean;
+    readonly storedIn?: string;
+  };
 }
 
 /** Receives progress as nodes start and finish, to print lines or JSON events. */

@@ -1,14 +1,19 @@
-import type { Adapter, ExistingRelation } from '../adapters/contract.js';
+import type { Adapter, Connection, ExistingRelation } from '../adapters/contract.js';
+import { runDataTest } from '../data-tests/run-data-test.js';
 import type { Dag } from '../graph/dag.js';
-import type { RunnableNode } from '../manifest/types.js';
+import type { RunnableNode, TestNode } from '../manifest/types.js';
 import { materializeNode } from '../materialize/materialize-node.js';
 import { describeError } from '../shared/errors.js';
 import type { NodeResult, RunListener } from './node-result.js';
-import { schedule } from './schedule.js';
+import { schedule, type NodeStatus } from './schedule.js';
+
+/** Which failed tests stop the nodes downstream of what they test. */
+export type TestGate = 'critical' | 'error';
 
 export interface RunNodesOptions {
   readonly dag: Dag;
   readonly adapter: Adapter;
+  /** Seeds, models and tests to run. */
   readonly selected: ReadonlySet<string>;
   readonly existing: ReadonlyMap<string, ExistingRelation>;
   readonly threads: number;
@@ -16,14 +21,24 @@ export interface RunNodesOptions {
   readonly fullRefresh: boolean;
   readonly projectRoot: string;
   readonly listener: RunListener;
+  /** Default `critical`: only a failed test tagged critical blocks what is downstream. */
+  readonly gate?: TestGate;
+  /** Schema of `store_failures` tables. */
+  readonly failuresSchema: string;
 }
+
+type ExecutableNode = RunnableNode | TestNode;
 
 /** Key of a relation in the `existing` map. */
 export function relationKey(schema: string, identifier: string): string {
   return `${schema}\u0000${identifier}`;
 }
 
-/** Materializes the selected seeds and models through the scheduler, one connection per thread. */
+/**
+ * Runs the selected seeds, models and tests through the scheduler, one connection per thread.
+ * A model's tests run right after it, and a model waits for the tests of its parents, so a
+ * failing gate test stops everything downstream (as `dbt build` does).
+ */
 export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> {
   const { dag, adapter, listener } = options;
   const total = options.selected.size;
@@ -35,57 +50,105 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
     results.push(result);
     listener.nodeFinished(result, indexOf.get(result.uniqueId)!, total);
   };
+  const nodeOf = (id: string): ExecutableNode => dag.node(id) as ExecutableNode;
 
   // Schemas are created one at a time up front: concurrent CREATE SCHEMA conflicts on DuckDB.
-  const schemas = new Set([...options.selected].map((id) => (dag.node(id) as RunnableNode).relation.schema));
+  const schemas = new Set([...options.selected].map(nodeOf).flatMap((n) => (n.kind === 'test' ? [] : [n.relation.schema])));
   await adapter.withConnection(async (connection) => {
     for (const schema of schemas) await connection.execute(adapter.dialect.createSchema(schema));
   });
 
   await schedule(dag, {
+    selected: options.selected,
+    threads: options.threads,
+    failFast: options.failFast,
+    extraParents: testsOfParents(dag, options.selected),
     inlined: (id) => {
       const node = dag.nodes.get(id);
       return node?.kind === 'model' && node.config.materialized === 'ephemeral';
     },
-    selected: options.selected,
-    threads: options.threads,
-    failFast: options.failFast,
     run: async (id) => {
-      const node = dag.node(id) as RunnableNode;
+      const node = nodeOf(id);
       indexOf.set(id, (numbered += 1));
       listener.nodeStarted(node, numbered, total);
       const startedAt = new Date();
-      const base = {
-        uniqueId: id,
-        name: node.name,
-        kind: node.kind,
-        relation: `${node.relation.schema}.${node.relation.identifier}`,
-        startedAt: startedAt.toISOString(),
-        compiledPath: node.kind === 'model' ? node.compiledPath : undefined,
-      };
+      const base = describe(node, startedAt);
       try {
-        const outcome = await adapter.withConnection((connection) =>
-          materializeNode(node, {
-            adapter,
-            connection,
-            existing: options.existing.get(relationKey(node.relation.schema, node.relation.identifier)),
-            fullRefresh: options.fullRefresh,
-            projectRoot: options.projectRoot,
-          }),
-        );
-        record({ ...base, status: 'success', action: outcome.action, rows: outcome.rows, durationMs: Date.now() - startedAt.getTime() });
-        return 'success';
+        const { result, status } = await adapter.withConnection((connection) => execute(node, connection, options));
+        record({ ...base, ...result, durationMs: Date.now() - startedAt.getTime() });
+        return status;
       } catch (error) {
         record({ ...base, status: 'error', message: describeError(error), durationMs: Date.now() - startedAt.getTime() });
         return 'error';
       }
     },
     skip: (id, cause) => {
-      const node = dag.node(id) as RunnableNode;
       indexOf.set(id, (numbered += 1));
-      const relation = `${node.relation.schema}.${node.relation.identifier}`;
-      record({ uniqueId: id, name: node.name, kind: node.kind, relation, status: 'skipped', message: cause, startedAt: new Date().toISOString(), durationMs: 0 });
+      record({ ...describe(nodeOf(id), new Date()), status: 'skipped', message: cause, durationMs: 0 });
     },
   });
   return results;
+}
+
+function describe(node: ExecutableNode, startedAt: Date): Omit<NodeResult, 'status' | 'durationMs'> {
+  return {
+    uniqueId: node.uniqueId,
+    name: node.name,
+    kind: node.kind,
+    relation: node.kind === 'test' ? undefined : `${node.relation.schema}.${node.relation.identifier}`,
+    startedAt: startedAt.toISOString(),
+    compiledPath: node.kind === 'model' ? node.compiledPath : undefined,
+  };
+}
+
+async function execute(
+  node: ExecutableNode,
+  connection: Connection,
+  options: RunNodesOptions,
+): Promise<{ result: Pick<NodeResult, 'status' | 'action' | 'rows' | 'test' | 'message'>; status: NodeStatus }> {
+  if (node.kind !== 'test') {
+    const outcome = await materializeNode(node, {
+      adapter: options.adapter,
+      connection,
+      existing: options.existing.get(relationKey(node.relation.schema, node.relation.identifier)),
+      fullRefresh: options.fullRefresh,
+      projectRoot: options.projectRoot,
+    });
+    return { result: { status: 'success', action: outcome.action, rows: outcome.rows }, status: 'success' };
+  }
+  const outcome = await runDataTest(node, { adapter: options.adapter, connection, failuresSchema: options.failuresSchema });
+  const critical = node.tags.includes('critical');
+  const failed = outcome.verdict === 'fail';
+  const blocks = failed && (critical || (options.gate ?? 'critical') === 'error');
+  return {
+    result: {
+      status: failed ? 'error' : 'success',
+      message: failed || outcome.verdict === 'warn' ? `${outcome.failures} failing row${outcome.failures === 1 ? '' : 's'}` : undefined,
+      test: { ...outcome, severity: node.config.severity, critical },
+    },
+    status: blocks ? 'error' : 'success',
+  };
+}
+
+/** For each selected node, the selected tests of its parents: in a build they must pass first. */
+function testsOfParents(dag: Dag, selected: ReadonlySet<string>): Map<string, string[]> {
+  const testsOf = new Map<string, string[]>();
+  for (const id of selected) {
+    const node = dag.node(id);
+    if (node.kind !== 'test') continue;
+    for (const parent of node.dependsOn) testsOf.set(parent, [...(testsOf.get(parent) ?? []), id]);
+  }
+  const extra = new Map<string, string[]>();
+  if (testsOf.size === 0) return extra;
+  for (const id of selected) {
+    const node = dag.node(id);
+    if (node.kind === 'test') continue;
+    const candidates = node.dependsOn.flatMap((parent) => testsOf.get(parent) ?? []);
+    if (candidates.length === 0) continue;
+    // Wait only for tests whose every input is upstream of this node, so no wait can form a cycle.
+    const upstream = dag.walk(id, 'parents');
+    const waits = candidates.filter((t) => dag.node(t).dependsOn.every((input) => upstream.has(input)));
+    if (waits.length) extra.set(id, [...new Set(waits)]);
+  }
+  return extra;
 }

@@ -15,6 +15,8 @@ export interface ScheduleOptions {
   readonly skip: (id: string, cause: string) => void;
   /** Unselected nodes that are inlined into their consumers (ephemeral models): dependencies pass through them. */
   readonly inlined?: (id: string) => boolean;
+  /** Extra dependencies by node (`strata build`: a model waits for the tests of its parents). */
+  readonly extraParents?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Parent and child edges between selected nodes, passing through inlined nodes. */
@@ -33,6 +35,7 @@ function selectedEdges(dag: Dag, order: readonly string[], options: ScheduleOpti
   for (const id of order) {
     const found = new Set<string>();
     collect(id, found, new Set());
+    for (const extra of options.extraParents?.get(id) ?? []) if (options.selected.has(extra)) found.add(extra);
     parents.set(id, found);
     for (const parent of found) children.get(parent)!.add(id);
   }

@@ -76,6 +76,8 @@ export interface ModelNode extends NodeBase {
 
 export interface SeedNode extends NodeBase {
   readonly kind: 'seed';
+  /** The YAML file documenting the seed, if any. */
+  readonly patchPath?: string;
   readonly config: SeedConfig;
   readonly relation: Relation;
   readonly checksum: string;
@@ -104,8 +106,40 @@ export interface ExposureNode extends NodeBase {
   readonly priority: number;
 }
 
+/** How a data test's failing-row count is judged. */
+export interface TestConfig {
+  readonly severity: 'error' | 'warn';
+  readonly tags: readonly string[];
+  /** A filter applied to the tested relation before testing. */
+  readonly where?: string;
+  /** Conditions on the failing-row count, as in dbt: `!= 0`, `> 10`, `>= 5`. */
+  readonly warnIf: string;
+  readonly errorIf: string;
+  readonly storeFailures: boolean;
+  /** How many failing rows to keep for display. */
+  readonly limit?: number;
+  readonly enabled: boolean;
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
+/** A data test: SQL that selects the failing rows (generic from YAML, or a singular SQL file). */
+export interface TestNode extends NodeBase {
+  readonly kind: 'test';
+  readonly testType: 'generic' | 'singular';
+  /** `not_null`, `unique`, a custom generic test's name, or the singular test's file name. */
+  readonly testName: string;
+  /** The model, seed or source the test is declared on. */
+  readonly attachedNode?: string;
+  readonly column?: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly config: TestConfig;
+  /** SQL returning the failing rows. */
+  readonly compiledSql: string;
+  readonly checksum: string;
+}
+
 /** Every node of the project graph, discriminated by `kind`. */
-export type GraphNode = ModelNode | SeedNode | SourceNode | ExposureNode;
+export type GraphNode = ModelNode | SeedNode | SourceNode | ExposureNode | TestNode;
 export type NodeKind = GraphNode['kind'];
 /** Nodes that become relations when run. */
 export type RunnableNode = ModelNode | SeedNode;

@@ -54,8 +54,14 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
       collect(error, errors);
     }
   }
-  const macros: ProjectFile[] = (paths.macros ?? ['macros'])
-    .flatMap((dir) => list(root, dir, ['**/*.sql']))
+  const testRoots = paths.tests ?? ['tests'];
+  // Custom generic tests live in macros/ or in <tests>/generic/, as in dbt.
+  const macros: ProjectFile[] = [
+    ...(paths.macros ?? ['macros']).flatMap((dir) => list(root, dir, ['**/*.sql'])),
+    ...testRoots.flatMap((dir) => list(root, dir, ['generic/**/*.sql'])),
+  ].map((rel) => ({ path: rel, text: read(root, rel) }));
+  const singularTests: ProjectFile[] = testRoots
+    .flatMap((dir) => list(root, dir, ['**/*.sql'], ['generic/**']))
     .map((rel) => ({ path: rel, text: read(root, rel) }));
 
   const docs = new Map<string, DocBlock>();
@@ -75,12 +81,12 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
     seen.set(model.name, model.path);
   }
   if (errors.length) throw errors.length === 1 ? errors[0]! : new StrataErrors(errors);
-  return { settings, models, seeds, macros, properties: propertyFiles, docs };
+  return { settings, models, seeds, macros, singularTests, properties: propertyFiles, docs };
 }
 
-function list(root: string, dir: string, patterns: string[]): string[] {
+function list(root: string, dir: string, patterns: string[], ignore: string[] = []): string[] {
   const cwd = path.resolve(root, dir);
-  return globSync(patterns, { cwd, onlyFiles: true, dot: false })
+  return globSync(patterns, { cwd, onlyFiles: true, dot: false, ignore })
     .sort()
     .map((rel) => path.posix.join(dir.split(path.sep).join('/'), rel));
 }

@@ -41,6 +41,8 @@ export interface LoadedProject {
   readonly models: readonly ModelFile[];
   readonly seeds: readonly SeedFile[];
   readonly macros: readonly ProjectFile[];
+  /** SQL files in the tests folders (outside `generic/`): tests that pass when they return no rows. */
+  readonly singularTests: readonly ProjectFile[];
   readonly properties: readonly PropertiesSource[];
   readonly docs: ReadonlyMap<string, DocBlock>;
 }

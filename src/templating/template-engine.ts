@@ -71,6 +71,25 @@ export class TemplateEngine {
     }
   }
 
+  /**
+   * Calls a project macro by name with keyword arguments (custom generic tests), recording the
+   * refs it makes like a model render does. Returns undefined when no such macro exists.
+   */
+  callMacro(name: string, kwargs: Record<string, unknown>, file: string): RenderedTemplate | undefined {
+    if (!this.macroFiles.has(name)) return undefined;
+    const macro = (this.env as unknown as { globals: Record<string, (...args: unknown[]) => unknown> }).globals[name]!;
+    const capture: RenderCapture = { refs: [], sources: [], config: {} };
+    const previous = this.state;
+    this.state = { capture, isIncremental: false };
+    try {
+      return { sql: String(macro({ ...kwargs, __keywords: true })), capture };
+    } catch (error) {
+      throw templateError(error, this.macroFiles.get(name) ?? file, '');
+    } finally {
+      this.state = previous;
+    }
+  }
+
   /** Renders a description, where `doc('name')` is available. */
   renderDescription(text: string, file: string): string {
     if (!text.includes('{{') && !text.includes('{%')) return text;
@@ -128,7 +147,7 @@ export class TemplateEngine {
     for (const file of files) {
       let exported: Record<string, unknown>;
       try {
-        const template = new nunjucks.Template(file.text, this.env, file.path, true);
+        const template = new nunjucks.Template(testBlocksAsMacros(file.text), this.env, file.path, true);
         exported = getExportedSync(template);
       } catch (error) {
         throw templateError(error, file.path, file.text);
@@ -149,6 +168,13 @@ export class TemplateEngine {
     if (!this.state) throw new StrataError('template_context', `${fn}() can only be called while a model is rendered`);
     return this.state;
   }
+}
+
+/** dbt's `{% test name(model, column_name) %}…{% endtest %}` blocks become macros named `test_<name>`. */
+function testBlocksAsMacros(text: string): string {
+  return text
+    .replace(/\{%(-?)\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g, '{%$1 macro test_$2(')
+    .replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
 }
 
 /** Nunjucks' getExported is callback-based but synchronous for templates without async filters. */

@@ -12,7 +12,8 @@ interface RunFlags extends RawCommonOptions {
 const COMMANDS = {
   run: { kinds: ['model'], description: 'materialize the selected models in dependency order' },
   seed: { kinds: ['seed'], description: 'load seeds/*.csv into tables' },
-  build: { kinds: ['seed', 'model'], description: 'seed and run the selected nodes in DAG order' },
+  test: { kinds: ['test'], description: 'run the data tests of the selected nodes; failures exit 1' },
+  build: { kinds: ['seed', 'model', 'test'], description: 'seed, run and test the selected nodes in DAG order; a failed critical test stops what is downstream' },
 } as const;
 
 /** `strata run`, `strata seed` and `strata build`: the same use case over different kinds of node. */

@@ -1,7 +1,7 @@
 import type { NodeKind } from '../../../manifest/types.js';
 import type { SelectorMethod } from '../selector-method.js';
 
-const RESOURCE_TYPES: readonly NodeKind[] = ['model', 'seed', 'source', 'exposure'];
+const RESOURCE_TYPES: readonly NodeKind[] = ['model', 'seed', 'source', 'exposure', 'test'];
 
 /** `resource_type:model|seed|source|exposure`: every node of that kind; any other type is a parse error. */
 export const resourceTypeMethod: SelectorMethod = {
