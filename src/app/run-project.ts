@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Adapter, ExistingRelation } from '../adapters/contract.js';
+import { createAdapter } from '../adapters/create-adapter.js';
 import type { CompiledProject } from '../compile/compile-project.js';
 import type { NodeResult, RunListener } from '../execute/node-result.js';
 import { relationKey, runNodes } from '../execute/run-nodes.js';
@@ -34,6 +35,7 @@ export async function runProject(options: RunOptions): Promise<RunOutcome> {
   const session = openProject(options);
   let compiled = session.compile();
   const adapter = await session.connect();
+  let scratch: Promise<Adapter> | undefined;
   try {
     const existing = await listExisting(adapter, compiled);
     const incremental = new Set(
@@ -60,6 +62,7 @@ export async function runProject(options: RunOptions): Promise<RunOutcome> {
       listener: options.listener,
       gate: session.project.settings.config.test_gate,
       failuresSchema: session.project.settings.config.test_failures_schema,
+      scratchAdapter: () => (scratch ??= openScratchDuckdb(session.root)),
     });
     const elapsedMs = Date.now() - started;
     const runResultsPath = path.join(session.targetDir, 'run_results.json');
@@ -71,7 +74,15 @@ export async function runProject(options: RunOptions): Promise<RunOutcome> {
     return { results, elapsedMs, warnings: compiled.warnings, runResultsPath };
   } finally {
     await adapter.close();
+    if (scratch) await (await scratch).close();
   }
+}
+
+/** Unit tests run on an in-memory DuckDB whatever the target is. */
+async function openScratchDuckdb(root: string): Promise<Adapter> {
+  const scratch = await createAdapter({ adapter: 'duckdb', path: ':memory:', schema: 'main' }, root, 1);
+  await scratch.open();
+  return scratch;
 }
 
 function isRunnable(node: GraphNode | undefined, kinds: ReadonlySet<string>): boolean {

@@ -30,6 +30,7 @@ import { escapeRegExp, findLine } from './find-line.js';
 import { inlineEphemerals, type EphemeralCte } from './inline-ephemerals.js';
 import { toModelConfig, toSeedConfig } from './resolve-config.js';
 import { compileTests } from '../data-tests/compile-tests.js';
+import { compileUnitTests } from '../data-tests/compile-unit-tests.js';
 
 export interface CompileOptions {
   readonly dialect: Dialect;
@@ -370,8 +371,17 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
     idOfRef: (name) => byName.get(name)?.id,
     onError: (error) => errors.push(error),
   });
+  const unitTests = compileUnitTests({
+    projectName,
+    dialect,
+    engine,
+    nodes,
+    models: project.models,
+    unitTests: project.properties.flatMap(({ yaml, properties }) => (properties.unit_tests ?? []).map((props) => ({ props, file: yaml.file }))),
+    onError: (error) => errors.push(error),
+  });
   if (errors.length) throw errors.length === 1 ? errors[0]! : new StrataErrors(errors);
-  for (const test of tests) if (test.config.enabled) nodes.set(test.uniqueId, test);
+  for (const test of [...tests, ...unitTests]) if (test.config.enabled) nodes.set(test.uniqueId, test);
 
   const dag = new Dag(nodes);
   return {

@@ -1,5 +1,6 @@
 import type { Adapter, Connection, ExistingRelation } from '../adapters/contract.js';
 import { runDataTest } from '../data-tests/run-data-test.js';
+import { runUnitTest } from '../data-tests/run-unit-test.js';
 import type { Dag } from '../graph/dag.js';
 import type { RunnableNode, TestNode } from '../manifest/types.js';
 import { materializeNode } from '../materialize/materialize-node.js';
@@ -25,6 +26,8 @@ export interface RunNodesOptions {
   readonly gate?: TestGate;
   /** Schema of `store_failures` tables. */
   readonly failuresSchema: string;
+  /** A scratch in-memory DuckDB for unit tests, opened on first use (the caller closes it). */
+  readonly scratchAdapter: () => Promise<Adapter>;
 }
 
 type ExecutableNode = RunnableNode | TestNode;
@@ -115,6 +118,18 @@ async function execute(
       projectRoot: options.projectRoot,
     });
     return { result: { status: 'success', action: outcome.action, rows: outcome.rows }, status: 'success' };
+  }
+  if (node.testType === 'unit') {
+    const scratch = await options.scratchAdapter();
+    const unit = await scratch.withConnection((c) => runUnitTest(node, c, scratch.dialect));
+    return {
+      result: {
+        status: unit.verdict === 'fail' ? 'error' : 'success',
+        message: unit.verdict === 'fail' ? `the model's rows differ from the expected rows:\n${unit.diff}` : undefined,
+        test: { verdict: unit.verdict, failures: unit.failures, sample: [], severity: 'error', critical: node.tags.includes('critical') },
+      },
+      status: unit.verdict === 'fail' && (node.tags.includes('critical') || options.gate === 'error') ? 'error' : 'success',
+    };
   }
   const outcome = await runDataTest(node, { adapter: options.adapter, connection, failuresSchema: options.failuresSchema });
   const critical = node.tags.includes('critical');

@@ -125,7 +125,8 @@ export interface TestConfig {
 /** A data test: SQL that selects the failing rows (generic from YAML, or a singular SQL file). */
 export interface TestNode extends NodeBase {
   readonly kind: 'test';
-  readonly testType: 'generic' | 'singular';
+  /** `unit` tests run the model's SQL on given rows in an in-memory DuckDB and compare with expected rows. */
+  readonly testType: 'generic' | 'singular' | 'unit';
   /** `not_null`, `unique`, a custom generic test's name, or the singular test's file name. */
   readonly testName: string;
   /** The model, seed or source the test is declared on. */

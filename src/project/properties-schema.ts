@@ -93,6 +93,27 @@ const exposure = z.strictObject({
 });
 export type ExposureProperties = z.infer<typeof exposure>;
 
+const fixtureRows = z.union([z.array(z.record(z.string(), z.unknown())), z.string()]);
+
+/** A unit test: given rows for a model's inputs, the rows its SQL must produce (dbt's `unit_tests:`). */
+const unitTest = z.strictObject({
+  name: z.string().min(1),
+  model: z.string().min(1),
+  description: z.string().optional(),
+  given: z
+    .array(z.strictObject({ input: z.string().min(1), rows: fixtureRows.default([]), format: z.enum(['dict', 'csv']).default('dict') }))
+    .default([]),
+  expect: z.strictObject({ rows: fixtureRows.default([]), format: z.enum(['dict', 'csv']).default('dict') }),
+  overrides: z
+    .strictObject({
+      vars: z.record(z.string(), z.unknown()).optional(),
+      macros: z.strictObject({ is_incremental: z.boolean().optional() }).optional(),
+    })
+    .optional(),
+  config: z.strictObject({ tags: z.union([z.string(), z.array(z.string())]).optional(), enabled: z.boolean().optional() }).optional(),
+});
+export type UnitTestProperties = z.infer<typeof unitTest>;
+
 /** A `models/**.yml` properties file. */
 export const propertiesFileSchema = z.strictObject({
   version: z.number().optional(),
@@ -100,5 +121,6 @@ export const propertiesFileSchema = z.strictObject({
   seeds: z.array(seedProperties).optional(),
   sources: z.array(source).optional(),
   exposures: z.array(exposure).optional(),
+  unit_tests: z.array(unitTest).optional(),
 });
 export type PropertiesFile = z.infer<typeof propertiesFileSchema>;

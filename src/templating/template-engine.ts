@@ -37,6 +37,8 @@ export interface RenderedTemplate {
 interface RenderState {
   readonly capture: RenderCapture;
   readonly isIncremental: boolean;
+  /** Vars that win over the project's for this render (unit tests' overrides). */
+  readonly vars?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -57,10 +59,10 @@ export class TemplateEngine {
   }
 
   /** Renders a model template, recording refs, sources and config. */
-  render(text: string, file: string, options: { isIncremental?: boolean } = {}): RenderedTemplate {
+  render(text: string, file: string, options: { isIncremental?: boolean; vars?: Readonly<Record<string, unknown>> } = {}): RenderedTemplate {
     const capture: RenderCapture = { refs: [], sources: [], config: {} };
     const previous = this.state;
-    this.state = { capture, isIncremental: options.isIncremental ?? false };
+    this.state = { capture, isIncremental: options.isIncremental ?? false, vars: options.vars };
     try {
       const template = new nunjucks.Template(text, this.env, file, true);
       return { sql: template.render({ this: new TemplateRelation(THIS_TOKEN, 'this') }), capture };
@@ -125,6 +127,8 @@ export class TemplateEngine {
     });
     env.addGlobal('var', (name: unknown, fallback?: unknown) => {
       const key = String(name);
+      const overrides = this.state?.vars;
+      if (overrides && key in overrides) return overrides[key];
       if (key in vars) return vars[key];
       if (fallback !== undefined) return fallback;
       throw new StrataError('missing_var', `var '${key}' is not defined in strata.yml vars or --vars, and has no default`);
