@@ -8,6 +8,8 @@ import { selectNodes } from '../graph/selectors/index.js';
 import type { GraphNode } from '../manifest/types.js';
 import { writeJsonArtifact } from '../manifest/write-artifact.js';
 import { STRATA_VERSION } from '../shared/version.js';
+import { MetadataStore } from '../observability/metadata-store.js';
+import { finishRun, newRunId, type RunFinish } from './finish-run.js';
 import { openProject, type CommonOptions } from './project-session.js';
 
 export interface RunOptions extends CommonOptions {
@@ -23,20 +25,25 @@ export interface RunOptions extends CommonOptions {
 }
 
 export interface RunOutcome {
+  readonly runId: string;
   readonly results: readonly NodeResult[];
   readonly elapsedMs: number;
   readonly warnings: readonly string[];
   readonly runResultsPath: string;
+  readonly finish: RunFinish;
 }
 
 /** Compiles the project, then materializes the selected seeds and models in dependency order. */
 export async function runProject(options: RunOptions): Promise<RunOutcome> {
   const started = Date.now();
+  const runId = newRunId();
   const session = openProject(options);
   let compiled = session.compile();
   const adapter = await session.connect();
   let scratch: Promise<Adapter> | undefined;
   try {
+    const store = new MetadataStore(adapter, session.project.settings.config.metadata_schema);
+    await adapter.withConnection((c) => store.ensure(c));
     const existing = await listExisting(adapter, compiled);
     const incremental = new Set(
       [...compiled.nodes.values()]
@@ -63,15 +70,18 @@ export async function runProject(options: RunOptions): Promise<RunOutcome> {
       gate: session.project.settings.config.test_gate,
       failuresSchema: session.project.settings.config.test_failures_schema,
       scratchAdapter: () => (scratch ??= openScratchDuckdb(session.root)),
+      store,
+      runId,
     });
     const elapsedMs = Date.now() - started;
     const runResultsPath = path.join(session.targetDir, 'run_results.json');
     writeJsonArtifact(runResultsPath, {
-      metadata: { strataVersion: STRATA_VERSION, command: options.command, generatedAt: new Date().toISOString(), target: session.project.settings.targetName },
+      metadata: { strataVersion: STRATA_VERSION, runId, command: options.command, generatedAt: new Date().toISOString(), target: session.project.settings.targetName },
       elapsedMs,
       results,
     });
-    return { results, elapsedMs, warnings: compiled.warnings, runResultsPath };
+    const finish = await finishRun({ session, adapter, store, runId, command: options.command, startedAt: new Date(started), results });
+    return { runId, results, elapsedMs, warnings: compiled.warnings, runResultsPath, finish };
   } finally {
     await adapter.close();
     if (scratch) await (await scratch).close();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { NodeResult, RunListener } from '../execute/node-result.js';
 import type { RunOutcome } from '../app/run-project.js';
 import type { Output } from './output.js';
@@ -55,7 +56,15 @@ export function summarize(results: readonly NodeResult[]): { pass: number; warn:
 export function printRunSummary(out: Output, outcome: RunOutcome): void {
   const s = summarize(outcome.results);
   if (out.json) {
-    out.event({ event: 'run_finished', ...s, elapsedMs: outcome.elapsedMs, runResults: outcome.runResultsPath });
+    out.event({
+      event: 'run_finished',
+      ...s,
+      runId: outcome.runId,
+      elapsedMs: outcome.elapsedMs,
+      runResults: outcome.runResultsPath,
+      report: outcome.finish.htmlPath,
+      notifications: outcome.finish.notifications,
+    });
     return;
   }
   for (const warning of outcome.warnings) out.error(`${out.color.yellow('warning')}: ${warning}`);
@@ -83,4 +92,8 @@ export function printRunSummary(out: Output, outcome: RunOutcome): void {
     out.line(out.color.yellow(`  warning: test ${warned.name}: ${warned.message ?? ''}`));
   }
   out.line(`Done. PASS=${s.pass} WARN=${s.warn} ERROR=${s.error} SKIP=${s.skip} TOTAL=${s.total}`);
+  out.line(`Report: ${path.relative(process.cwd(), outcome.finish.htmlPath) || outcome.finish.htmlPath}`);
+  for (const n of outcome.finish.notifications) {
+    if (n.error) out.error(out.color.yellow(`warning: could not notify ${n.notifier}: ${n.error}`));
+  }
 }

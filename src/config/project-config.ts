@@ -33,6 +33,15 @@ export type TargetConfig = z.infer<typeof targetSchema>;
 export type DuckdbTargetConfig = z.infer<typeof duckdbTarget>;
 export type PostgresTargetConfig = z.infer<typeof postgresTarget>;
 
+const notifyOn = z.enum(['failure', 'warning', 'always']).default('failure');
+
+/** A webhook (JSON POST that Slack and Discord accept) or a shell command given the report path. */
+const notifierSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('webhook'), url: z.string().url(), on: notifyOn, timeout_seconds: z.number().positive().default(10) }),
+  z.strictObject({ type: z.literal('command'), command: z.string().min(1), on: notifyOn, timeout_seconds: z.number().positive().default(60) }),
+]);
+export type NotifierConfig = z.infer<typeof notifierSchema>;
+
 const pathList = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));
 
 /** `strata.yml`: the project file. Unknown keys are errors naming the key path. */
@@ -61,6 +70,25 @@ export const projectConfigSchema = z.strictObject({
   test_gate: z.enum(['critical', 'error']).default('critical'),
   /** Schema of the tables `store_failures` writes. */
   test_failures_schema: z.string().min(1).default('strata_test_failures'),
+  /** Schema of Strata's own tables: load log, run history, metrics. */
+  metadata_schema: z.string().min(1).default('strata_meta'),
+  /** `strata load`: where raw tables go and the limits every landing file is held to (a source table may override the limits). */
+  load: z
+    .strictObject({
+      /** Schema of the raw tables of sources that declare `landing` (unless the source sets `schema`). */
+      raw_schema: z.string().min(1).default('raw'),
+      /** Longest line a landing file may have, in bytes. */
+      max_line_bytes: z.number().int().positive().default(8 * 1024 * 1024),
+      /** A gzip file may inflate to at most this many times its size (once past 64 MiB). */
+      max_inflate_ratio: z.number().positive().default(200),
+      /** Most pixels (width × height × bands) a TIFF may declare. */
+      max_pixels: z.number().int().positive().default(50_000_000),
+      /** Rows read to infer the types of new columns before loading (the whole file is read when they do not fit). */
+      sample_rows: z.number().int().positive().default(20_000),
+    })
+    .prefault({}),
+  /** Who is told about a finished `load`/`build`, and when. */
+  notifications: z.array(notifierSchema).default([]),
 });
 export type ProjectConfigInput = z.input<typeof projectConfigSchema>;
 export type ProjectConfig = z.output<typeof projectConfigSchema>;

@@ -7,6 +7,7 @@ import { sha256 } from '../shared/hash.js';
 import type { RenderCapture, TemplateEngine } from '../templating/template-engine.js';
 import { refToken, sourceToken, TemplateRelation } from '../templating/tokens.js';
 import { findLine } from '../compile/find-line.js';
+import { anomalyArgs, ANOMALY_TESTS } from './anomaly/anomaly-tests.js';
 import { GENERIC_TESTS, TEST_ALIASES } from './generic-tests.js';
 import { parseTestEntry } from './parse-test-entry.js';
 import { testConfigSchema, toTestConfig } from './test-config.js';
@@ -81,8 +82,11 @@ function compileGeneric(
   uniqueName: (base: string, detail: string) => string,
 ): TestNode {
   const declaration = parseTestEntry(entry);
-  const config = toTestConfig(validate(testConfigSchema, declaration.config, { file, node: node.name }), node.tags);
   const testName = TEST_ALIASES[declaration.testName] ?? declaration.testName;
+  const anomaly = ANOMALY_TESTS[testName] !== undefined;
+  // Anomalies warn unless the project says otherwise: noise should not fail a build by default.
+  const configInput = validate(testConfigSchema, declaration.config, { file, node: node.name });
+  const config = toTestConfig(anomaly ? { severity: 'warn', ...configInput } : configInput, node.tags);
   const capture: RenderCapture = { refs: [], sources: [], config: {} };
   const tested = node.kind === 'source' ? sourceToken(node.sourceName, node.tableName) : refToken(node.name);
   if (node.kind === 'source') capture.sources.push([node.sourceName, node.tableName]);
@@ -90,7 +94,12 @@ function compileGeneric(
   const relation = config.where ? TESTED_CTE : tested;
   const builtin = GENERIC_TESTS[testName];
   let body: string;
-  if (builtin) {
+  let args: Readonly<Record<string, unknown>> = declaration.args;
+  if (anomaly) {
+    const defaultTime = node.kind === 'source' ? (node.settings.loaded_at_field ?? (node.settings.landing ? '_loaded_at' : undefined)) : undefined;
+    args = anomalyArgs(testName, column, declaration.args, defaultTime) as unknown as Record<string, unknown>;
+    body = `select * from ${relation}`;
+  } else if (builtin) {
     body = builtin({
       relation,
       column,
@@ -124,11 +133,11 @@ function compileGeneric(
     description: '',
     meta: config.meta,
     dependsOn: dependencies(input, node.uniqueId, capture),
-    testType: 'generic',
+    testType: anomaly ? 'anomaly' : 'generic',
     testName,
     attachedNode: node.uniqueId,
     column,
-    args: declaration.args,
+    args,
     config,
     compiledSql: input.resolve(sql, file, capture),
     checksum: sha256(JSON.stringify(entry)),

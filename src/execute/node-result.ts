@@ -1,3 +1,4 @@
+import type { AnomalyOutcome } from '../data-tests/anomaly/run-anomaly-test.js';
 import type { NodeKind } from '../manifest/types.js';
 import type { NodeStatus } from './schedule.js';
 
@@ -25,6 +26,8 @@ export interface NodeResult {
     readonly severity: 'error' | 'warn';
     readonly critical: boolean;
     readonly storedIn?: string;
+    /** For anomaly tests: the judged series and its statistics. */
+    readonly anomaly?: AnomalyOutcome;
   };
 }
 

@@ -1,6 +1,8 @@
 import type { Adapter, Connection, ExistingRelation } from '../adapters/contract.js';
 import { runDataTest } from '../data-tests/run-data-test.js';
 import { runUnitTest } from '../data-tests/run-unit-test.js';
+import { runAnomalyTest } from '../data-tests/anomaly/run-anomaly-test.js';
+import type { MetadataStore } from '../observability/metadata-store.js';
 import type { Dag } from '../graph/dag.js';
 import type { RunnableNode, TestNode } from '../manifest/types.js';
 import { materializeNode } from '../materialize/materialize-node.js';
@@ -28,6 +30,9 @@ export interface RunNodesOptions {
   readonly failuresSchema: string;
   /** A scratch in-memory DuckDB for unit tests, opened on first use (the caller closes it). */
   readonly scratchAdapter: () => Promise<Adapter>;
+  /** Run history and metrics (anomaly tests read and extend it). */
+  readonly store: MetadataStore;
+  readonly runId: string;
 }
 
 type ExecutableNode = RunnableNode | TestNode;
@@ -54,6 +59,7 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
     listener.nodeFinished(result, indexOf.get(result.uniqueId)!, total);
   };
   const nodeOf = (id: string): ExecutableNode => dag.node(id) as ExecutableNode;
+  const built = new Set<string>();
 
   // Schemas are created one at a time up front: concurrent CREATE SCHEMA conflicts on DuckDB.
   const schemas = new Set([...options.selected].map(nodeOf).flatMap((n) => (n.kind === 'test' ? [] : [n.relation.schema])));
@@ -77,7 +83,8 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
       const startedAt = new Date();
       const base = describe(node, startedAt);
       try {
-        const { result, status } = await adapter.withConnection((connection) => execute(node, connection, options));
+        const { result, status } = await adapter.withConnection((connection) => execute(node, connection, options, built));
+        if (node.kind !== 'test' && result.status === 'success') built.add(id);
         record({ ...base, ...result, durationMs: Date.now() - startedAt.getTime() });
         return status;
       } catch (error) {
@@ -108,6 +115,7 @@ async function execute(
   node: ExecutableNode,
   connection: Connection,
   options: RunNodesOptions,
+  built: ReadonlySet<string>,
 ): Promise<{ result: Pick<NodeResult, 'status' | 'action' | 'rows' | 'test' | 'message'>; status: NodeStatus }> {
   if (node.kind !== 'test') {
     const outcome = await materializeNode(node, {
@@ -129,6 +137,19 @@ async function execute(
         test: { verdict: unit.verdict, failures: unit.failures, sample: [], severity: 'error', critical: node.tags.includes('critical') },
       },
       status: unit.verdict === 'fail' && (node.tags.includes('critical') || options.gate === 'error') ? 'error' : 'success',
+    };
+  }
+  if (node.testType === 'anomaly') {
+    const anomaly = await runAnomalyTest(node, { adapter: options.adapter, connection, store: options.store, runId: options.runId, builtInThisRun: built });
+    const verdict = !anomaly.anomalous ? 'pass' : node.config.severity === 'error' ? 'fail' : 'warn';
+    const critical = node.tags.includes('critical');
+    return {
+      result: {
+        status: verdict === 'fail' ? 'error' : 'success',
+        message: anomaly.anomalous || anomaly.insufficientHistory ? anomaly.explanation : undefined,
+        test: { verdict, failures: anomaly.anomalous ? 1 : 0, sample: [], severity: node.config.severity, critical, anomaly },
+      },
+      status: verdict === 'fail' && (critical || options.gate === 'error') ? 'error' : 'success',
     };
   }
   const outcome = await runDataTest(node, { adapter: options.adapter, connection, failuresSchema: options.failuresSchema });

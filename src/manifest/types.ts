@@ -1,5 +1,6 @@
 import type { IncrementalStrategy, Materialization } from '../config/model-config.js';
 import type { SourceTableProperties } from '../project/properties-schema.js';
+import type { CurrentSettings, HistorySettings, PointInTimeSettings, WindowedAggregateSettings } from './strategy-settings.js';
 
 /** A relation in the database: schema and name, quoted only when rendered by a dialect. */
 export interface Relation {
@@ -31,6 +32,11 @@ export interface ModelConfig {
   readonly fullRefresh?: boolean;
   readonly grants: Readonly<Record<string, readonly string[]>>;
   readonly meta: Readonly<Record<string, unknown>>;
+  /** Set when `materialized` is `history` (and only then); likewise the three below. */
+  readonly history?: HistorySettings;
+  readonly current?: CurrentSettings;
+  readonly pointInTime?: PointInTimeSettings;
+  readonly windowed?: WindowedAggregateSettings;
 }
 
 export interface SeedConfig {
@@ -126,7 +132,7 @@ export interface TestConfig {
 export interface TestNode extends NodeBase {
   readonly kind: 'test';
   /** `unit` tests run the model's SQL on given rows in an in-memory DuckDB and compare with expected rows. */
-  readonly testType: 'generic' | 'singular' | 'unit';
+  readonly testType: 'generic' | 'singular' | 'unit' | 'anomaly';
   /** `not_null`, `unique`, a custom generic test's name, or the singular test's file name. */
   readonly testName: string;
   /** The model, seed or source the test is declared on. */

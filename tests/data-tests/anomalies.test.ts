@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { anomalyArgs } from '../../src/data-tests/anomaly/anomaly-tests.js';
+import { evaluateAnomaly } from '../../src/data-tests/anomaly/evaluate-anomaly.js';
+import { runCli } from '../helpers/run-cli.js';
+import { duckdbProjectYaml, removeProject, tempProject, writeFiles } from '../helpers/temp-project.js';
+
+const dirs: string[] = [];
+after(() => dirs.forEach(removeProject));
+
+/** A deterministic noisy series around `level` (±3%). */
+function noisy(level: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => Math.round(level * (1 + 0.03 * Math.sin(i * 1.7))));
+}
+
+describe('anomaly detection', () => {
+  const rowCount = anomalyArgs('row_count_anomaly', undefined, {});
+
+  it('flags a 3x row-count jump and a collapse, and lets normal noise pass', () => {
+    const history = noisy(1000, 10);
+    assert.equal(evaluateAnomaly(3000, history, rowCount).anomalous, true);
+    assert.equal(evaluateAnomaly(200, history, rowCount).anomalous, true);
+    for (const value of noisy(1000, 30).slice(10)) assert.equal(evaluateAnomaly(value, history, rowCount).anomalous, false, `noise ${value}`);
+  });
+
+  it('stays quiet, and says so, while there is too little history', () => {
+    const verdict = evaluateAnomaly(3000, [1000, 1010], rowCount);
+    assert.equal(verdict.anomalous, false);
+    assert.equal(verdict.explanation, 'not enough history yet: 2 of the 3 previous loads needed');
+  });
+
+  it('honours direction: a null-rate rise is flagged, a fall is not; a distinct-count collapse is flagged', () => {
+    const nullRate = anomalyArgs('null_rate_anomaly', 'email', {});
+    assert.equal(evaluateAnomaly(0.4, [0.01, 0.012, 0.011, 0.009], nullRate).anomalous, true);
+    assert.equal(evaluateAnomaly(0.0, [0.1, 0.12, 0.11, 0.09], nullRate).anomalous, false);
+    const distinct = anomalyArgs('distinct_count_anomaly', 'country', {});
+    assert.equal(evaluateAnomaly(3, [50, 51, 50, 52], distinct).anomalous, true);
+    assert.equal(evaluateAnomaly(80, [50, 51, 50, 52], distinct).anomalous, false);
+  });
+
+  it('uses a percentage threshold when configured, including on a flat history', () => {
+    const args = anomalyArgs('mean_anomaly', 'price', { percent_threshold: 20 });
+    assert.equal(evaluateAnomaly(110, [100, 100, 100], args).anomalous, false);
+    assert.equal(evaluateAnomaly(130, [100, 100, 100], args).anomalous, true);
+  });
+
+  it('runs from one line of YAML across builds, recording one point per new version of the data', async () => {
+    const rows = (n: number): string => `id,amount\n${Array.from({ length: n }, (_, i) => `${i},${i % 7 === 0 ? '' : i}`).join('\n')}\n`;
+    const dir = tempProject({
+      'strata.yml': duckdbProjectYaml(),
+      'seeds/events.csv': rows(100),
+      'seeds/schema.yml': 'seeds:\n  - name: events\n    tests:\n      - row_count_anomaly\n    columns:\n      - name: amount\n        tests: [null_rate_anomaly]\n',
+    });
+    dirs.push(dir);
+    const verdictOf = (): Record<string, { verdict: string; message?: string }> => {
+      const results = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as {
+        results: { name: string; test?: { verdict: string }; message?: string }[];
+      };
+      return Object.fromEntries(results.results.filter((r) => r.test).map((r) => [r.name, { verdict: r.test!.verdict, message: r.message }]));
+    };
+    const first = await runCli(['build'], dir);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(verdictOf().row_count_anomaly_events!.message!, /not enough history yet: 0 of the 3/);
+    for (const n of [102, 98, 101]) {
+      writeFiles(dir, { 'seeds/events.csv': rows(n) });
+      assert.equal((await runCli(['build'], dir)).code, 0);
+    }
+    // Re-running the tests on unchanged data adds no point to the history.
+    assert.equal((await runCli(['test'], dir)).code, 0);
+    assert.equal(verdictOf().row_count_anomaly_events!.verdict, 'pass');
+
+    writeFiles(dir, { 'seeds/events.csv': rows(300) });
+    const jump = await runCli(['build'], dir);
+    assert.equal(jump.code, 0, 'anomalies warn by default');
+    assert.equal(verdictOf().row_count_anomaly_events!.verdict, 'warn');
+    assert.match(verdictOf().row_count_anomaly_events!.message!, /row_count is 300; the previous 4 averaged 100.25/);
+    assert.equal(verdictOf().null_rate_anomaly_events_amount!.verdict, 'pass');
+    assert.match(jump.stdout, /WARN 1 row_count_anomaly_events/);
+
+    const report = JSON.parse(readFileSync(path.join(dir, 'target/reports', `${jump.stdout.match(/Report: target\/reports\/(\S+)\.html/)![1]}.json`), 'utf8')) as {
+      status: string;
+      anomalies: { test: string; anomalous: boolean; series: { value: number }[] }[];
+    };
+    assert.equal(report.status, 'warning');
+    const anomaly = report.anomalies.find((a) => a.test === 'row_count_anomaly_events')!;
+    assert.equal(anomaly.anomalous, true);
+    assert.deepEqual(anomaly.series.map((p) => p.value), [100, 102, 98, 101, 300]);
+  });
+});
