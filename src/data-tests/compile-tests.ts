@@ -8,6 +8,7 @@ import type { RenderCapture, TemplateEngine } from '../templating/template-engin
 import { refToken, sourceToken, TemplateRelation } from '../templating/tokens.js';
 import { findLine } from '../compile/find-line.js';
 import { anomalyArgs, ANOMALY_TESTS } from './anomaly/anomaly-tests.js';
+import { compileFreshness } from './compile-freshness.js';
 import { GENERIC_TESTS, TEST_ALIASES } from './generic-tests.js';
 import { parseTestEntry } from './parse-test-entry.js';
 import { testConfigSchema, toTestConfig } from './test-config.js';
@@ -50,6 +51,15 @@ export function compileTests(input: CompileTestsInput): TestNode[] {
       ...node.columns.flatMap((c) => c.tests.map((entry) => ({ entry, column: c.name }))),
     ];
     const file = node.kind === 'source' ? node.path : (node.patchPath ?? node.path);
+    if (node.kind === 'source') {
+      try {
+        const freshness = compileFreshness(node, input.projectName, input.resolve);
+        if (freshness) tests.push(freshness);
+      } catch (error) {
+        if (!(error instanceof StrataError)) throw error;
+        input.onError(error);
+      }
+    }
     for (const { entry, column } of declared) {
       try {
         tests.push(compileGeneric(input, node, entry, column, file, uniqueName));

@@ -1,3 +1,4 @@
+import type { FreshnessOutcome } from '../data-tests/run-freshness-test.js';
 import type { AnomalyOutcome } from '../data-tests/anomaly/run-anomaly-test.js';
 import type { NodeKind } from '../manifest/types.js';
 import type { NodeStatus } from './schedule.js';
@@ -28,6 +29,8 @@ export interface NodeResult {
     readonly storedIn?: string;
     /** For anomaly tests: the judged series and its statistics. */
     readonly anomaly?: AnomalyOutcome;
+    /** For source freshness checks. */
+    readonly freshness?: FreshnessOutcome;
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Adapter, Connection, ExistingRelation } from '../adapters/contract.js';
 import { runDataTest } from '../data-tests/run-data-test.js';
 import { runUnitTest } from '../data-tests/run-unit-test.js';
+import { runFreshnessTest } from '../data-tests/run-freshness-test.js';
 import { runAnomalyTest } from '../data-tests/anomaly/run-anomaly-test.js';
 import type { MetadataStore } from '../observability/metadata-store.js';
 import type { Dag } from '../graph/dag.js';
@@ -137,6 +138,18 @@ async function execute(
         test: { verdict: unit.verdict, failures: unit.failures, sample: [], severity: 'error', critical: node.tags.includes('critical') },
       },
       status: unit.verdict === 'fail' && (node.tags.includes('critical') || options.gate === 'error') ? 'error' : 'success',
+    };
+  }
+  if (node.testType === 'freshness') {
+    const fresh = await runFreshnessTest(node, connection);
+    const critical = node.tags.includes('critical');
+    return {
+      result: {
+        status: fresh.verdict === 'fail' ? 'error' : 'success',
+        message: fresh.explanation,
+        test: { verdict: fresh.verdict, failures: fresh.verdict === 'pass' ? 0 : 1, sample: [], severity: node.config.severity, critical, freshness: fresh },
+      },
+      status: fresh.verdict === 'fail' && (critical || options.gate === 'error') ? 'error' : 'success',
     };
   }
   if (node.testType === 'anomaly') {

@@ -132,7 +132,7 @@ export interface TestConfig {
 export interface TestNode extends NodeBase {
   readonly kind: 'test';
   /** `unit` tests run the model's SQL on given rows in an in-memory DuckDB and compare with expected rows. */
-  readonly testType: 'generic' | 'singular' | 'unit' | 'anomaly';
+  readonly testType: 'generic' | 'singular' | 'unit' | 'anomaly' | 'freshness';
   /** `not_null`, `unique`, a custom generic test's name, or the singular test's file name. */
   readonly testName: string;
   /** The model, seed or source the test is declared on. */

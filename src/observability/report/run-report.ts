@@ -111,7 +111,17 @@ export function buildRunReport(input: {
         explanation: r.test!.anomaly!.explanation,
         series: r.test!.anomaly!.series.map((p) => ({ value: p.value, measuredAt: p.measuredAt })),
       })),
-    freshness: input.freshness ?? [],
+    freshness: [
+      ...(input.freshness ?? []),
+      ...results
+        .filter((r) => r.test?.freshness)
+        .map((r) => ({
+          source: r.name.replace(/^freshness_/, ''),
+          lastLoad: r.test!.freshness!.lastLoaded,
+          lagSeconds: r.test!.freshness!.lagSeconds,
+          status: r.test!.freshness!.verdict === 'fail' ? ('error' as const) : r.test!.freshness!.verdict,
+        })),
+    ],
     files: input.files ?? [],
   };
 }
