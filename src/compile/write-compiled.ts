@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { format } from 'sql-formatter';
+import { createRequire } from 'node:module';
 import type { Dialect } from '../adapters/contract.js';
 import type { ModelNode } from '../manifest/types.js';
 import { sha256 } from '../shared/hash.js';
@@ -28,10 +28,15 @@ export function writeCompiled(projectRoot: string, models: Iterable<ModelNode>, 
   }
 }
 
+type Format = typeof import('sql-formatter').format;
+let formatter: Format | undefined;
+
 /** sql-formatter output, or the SQL unchanged when the formatter rejects it. */
 export function formatSql(sql: string, dialect: Dialect): string {
+  // Loaded on first use: it is large, and compiles that find every file current never need it.
+  formatter ??= (createRequire(import.meta.url)('sql-formatter') as { format: Format }).format;
   try {
-    return format(sql, { language: dialect.formatterLanguage, keywordCase: 'lower' });
+    return formatter(sql, { language: dialect.formatterLanguage, keywordCase: 'lower' });
   } catch {
     return sql;
   }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { clean } from '../../app/clean.js';
 import { processOutput } from '../output.js';
 
 /** `strata clean`. */
@@ -8,7 +7,9 @@ export function registerCleanCommand(program: Command, _setExitCode: (code: numb
     .command('clean')
     .description('remove generated files from target/ (compiled SQL, artifacts, docs)')
     .option('--project-dir <dir>', 'the project folder', process.cwd())
-    .action((flags: { projectDir: string }) => {
+    .action(async (flags: { projectDir: string }) => {
+      // Loaded on use, so `--help` and other commands start fast.
+      const { clean } = await import('../../app/clean.js');
       const out = processOutput(false);
       const removed = clean(flags);
       out.line(removed.length ? removed.map((r) => `removed ${r}`).join('\n') : 'nothing to clean');

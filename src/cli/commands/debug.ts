@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { debug } from '../../app/debug.js';
 import { commonOptions, withProjectOptions, type RawCommonOptions } from '../common-options.js';
 import { processOutput } from '../output.js';
 
@@ -7,6 +6,8 @@ import { processOutput } from '../output.js';
 export function registerDebugCommand(program: Command, setExitCode: (code: number) => void): void {
   withProjectOptions(program.command('debug').description('show the resolved target and check the connection'), { selection: false }).action(
     async (flags: RawCommonOptions) => {
+      // Loaded on use, so `--help` and other commands start fast.
+      const { debug } = await import('../../app/debug.js');
       const out = processOutput(flags.json ?? false);
       const report = await debug(commonOptions(flags));
       if (out.json) out.line(JSON.stringify(report));

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { initProject } from '../../app/init-project.js';
 import { processOutput } from '../output.js';
 
 /** `strata init DIR`. */
@@ -9,7 +8,9 @@ export function registerInitCommand(program: Command, _setExitCode: (code: numbe
     .command('init')
     .argument('<dir>', 'a new or empty folder')
     .description('create a working project from the template')
-    .action((dir: string) => {
+    .action(async (dir: string) => {
+      // Loaded on use, so `--help` and other commands start fast.
+      const { initProject } = await import('../../app/init-project.js');
       const out = processOutput(false);
       const created = initProject(dir);
       out.line(`Created a Strata project in ${created}`);

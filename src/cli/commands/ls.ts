@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { listNodes } from '../../app/list-nodes.js';
 import { commonOptions, withProjectOptions, type RawCommonOptions } from '../common-options.js';
 import { processOutput } from '../output.js';
 
 /** `strata ls`: one selected node per line, or JSON objects. */
 export function registerLsCommand(program: Command, _setExitCode: (code: number) => void): void {
-  withProjectOptions(program.command('ls').alias('list').description('list the nodes a selector picks')).action((flags: RawCommonOptions) => {
+  withProjectOptions(program.command('ls').alias('list').description('list the nodes a selector picks')).action(async (flags: RawCommonOptions) => {
+    // Loaded on use, so `--help` and other commands start fast.
+    const { listNodes } = await import('../../app/list-nodes.js');
     const out = processOutput(flags.json ?? false);
     for (const node of listNodes({ ...commonOptions(flags), select: flags.select, exclude: flags.exclude })) {
       if (out.json) {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { query } from '../../app/query.js';
 import { commonOptions, withProjectOptions, type RawCommonOptions } from '../common-options.js';
 import { formatTable } from '../format-table.js';
 import { processOutput } from '../output.js';
@@ -9,6 +8,8 @@ export function registerQueryCommand(program: Command, _setExitCode: (code: numb
   withProjectOptions(program.command('query').argument('<sql>', 'one statement; {{ ref() }} and {{ source() }} allowed').description('run one templated statement against the target'), {
     selection: false,
   }).action(async (sql: string, flags: RawCommonOptions) => {
+    // Loaded on use, so `--help` and other commands start fast.
+    const { query } = await import('../../app/query.js');
     const out = processOutput(flags.json ?? false);
     const result = await query({ ...commonOptions(flags), sql });
     out.line(out.json ? JSON.stringify(result.rows) : formatTable(result));

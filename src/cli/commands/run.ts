@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runProject } from '../../app/run-project.js';
 import { commonOptions, withProjectOptions, type RawCommonOptions } from '../common-options.js';
 import { processOutput } from '../output.js';
 import { printRunSummary, runReporter } from '../run-reporter.js';
@@ -23,6 +22,8 @@ export function registerRunCommands(program: Command, setExitCode: (code: number
       .option('--full-refresh', 'rebuild incremental models from scratch')
       .option('-x, --fail-fast', 'stop at the first failure');
     command.action(async (flags: RunFlags) => {
+      // Loaded on use, so `--help` and other commands start fast.
+      const { runProject } = await import('../../app/run-project.js');
       const out = processOutput(flags.json ?? false);
       const outcome = await runProject({
         ...commonOptions(flags),
