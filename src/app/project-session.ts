@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Adapter, Dialect } from '../adapters/contract.js';
+import type { Adapter, Dialect, OpenOptions } from '../adapters/contract.js';
 import { createAdapter, dialectFor } from '../adapters/create-adapter.js';
 import { compileProject, type CompiledProject } from '../compile/compile-project.js';
 import { writeCompiled } from '../compile/write-compiled.js';
@@ -7,6 +7,7 @@ import { buildManifest } from '../manifest/build-manifest.js';
 import type { ModelNode } from '../manifest/types.js';
 import { writeJsonArtifact } from '../manifest/write-artifact.js';
 import { loadProject } from '../project/load-project.js';
+import { TemplateCache } from '../templating/template-cache.js';
 import type { LoadedProject } from '../project/types.js';
 
 /** Options every command shares. */
@@ -25,7 +26,8 @@ export interface ProjectSession {
   readonly targetDir: string;
   readonly threads: number;
   compile(isIncremental?: (modelName: string) => boolean): CompiledProject;
-  connect(): Promise<Adapter>;
+  /** Opens the target's adapter; a run takes the run lock (the default), reading commands pass `{ runLock: false }`. */
+  connect(options?: OpenOptions): Promise<Adapter>;
   /** Writes compiled SQL and manifest.json for a compiled project. */
   writeArtifacts(compiled: CompiledProject, options?: { format?: boolean }): void;
 }
@@ -44,10 +46,15 @@ export function openProject(options: CommonOptions): ProjectSession {
     dialect,
     threads,
     targetDir: path.join(root, targetPath),
-    compile: (isIncremental) => compileProject(project, { dialect, vars: options.vars, isIncremental, targetPath }),
-    connect: async () => {
+    compile: (isIncremental) => {
+      const templateCache = TemplateCache.open(path.join(root, targetPath, 'partial_parse.json'));
+      const compiled = compileProject(project, { dialect, vars: options.vars, isIncremental, targetPath, templateCache });
+      templateCache.save();
+      return compiled;
+    },
+    connect: async (openOptions) => {
       const adapter = await createAdapter(settings.target, root, threads);
-      await adapter.open();
+      await adapter.open(openOptions);
       return adapter;
     },
     writeArtifacts(compiled, writeOptions = {}) {

@@ -25,10 +25,13 @@ import { sha256 } from '../shared/hash.js';
 import { StrataError, StrataErrors } from '../shared/errors.js';
 import { TemplateEngine, type RenderCapture } from '../templating/template-engine.js';
 import { replaceTokens } from '../templating/tokens.js';
+import type { TemplateCache } from '../templating/template-cache.js';
 import { didYouMean } from './closest-name.js';
 import { escapeRegExp, findLine } from './find-line.js';
 import { inlineEphemerals, type EphemeralCte } from './inline-ephemerals.js';
 import { toModelConfig, toSeedConfig } from './resolve-config.js';
+import { checkStrategyConfig, withSourceLoad } from './resolve-strategy-config.js';
+import { withImplicitSource } from './implicit-source.js';
 import { compileTests } from '../data-tests/compile-tests.js';
 import { compileUnitTests } from '../data-tests/compile-unit-tests.js';
 
@@ -40,6 +43,8 @@ export interface CompileOptions {
   readonly isIncremental?: (modelName: string) => boolean;
   /** Where compiled SQL paths point (relative to the project). */
   readonly targetPath?: string;
+  /** Compiled templates kept between runs. */
+  readonly templateCache?: TemplateCache;
 }
 
 /** The compiled project: every node with its compiled SQL, the DAG, and non-fatal warnings. */
@@ -86,10 +91,12 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
 
   const engine = new TemplateEngine({
     projectName,
+    dialect,
     vars: { ...config.vars, ...(options.vars ?? {}) },
     target: { name: settings.targetName, schema: target.schema, type: target.adapter, threads: target.threads ?? 4 },
     docs: project.docs,
     macros: project.macros,
+    cache: options.templateCache,
   });
 
   // Properties from YAML, by name.
@@ -115,7 +122,10 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
       });
       const props = modelProps.get(file.name);
       const merged = mergeConfig(mergeConfig(modelFolders.forFolder(file.folder), props?.props.config ?? {}), inline);
-      rendered.push({ file, sql: out.sql, capture: out.capture, config: merged, properties: props });
+      const where = { file: file.path, line: findLine(file.text, /config\s*\(/), node: file.name };
+      checkStrategyConfig(merged, new Set([...Object.keys(props?.props.config ?? {}), ...Object.keys(inline)]), where);
+      const body = withImplicitSource(out.sql, out.capture, merged, where);
+      rendered.push({ file, sql: body.sql, capture: body.capture, config: merged, properties: props });
     });
   }
 
@@ -187,13 +197,15 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
           description: gather(() => engine.renderDescription(description ?? source.description ?? '', yaml.file)) ?? '',
           meta: { ...(source.meta ?? {}), ...(meta ?? {}) },
           dependsOn: [],
-          relation: { schema: source.schema ?? source.name, identifier: identifier ?? table.name },
+          // A source fed from a landing zone is a raw table the loader writes (schema `raw` by default).
+          relation: { schema: source.schema ?? (tableSettings.landing ? config.load.raw_schema : source.name), identifier: identifier ?? table.name },
           columns: columnsOf(columns, engine, yaml.file),
           tests: [...(tests ?? []), ...(data_tests ?? [])],
           settings: {
             ...tableSettings,
             freshness: tableSettings.freshness !== undefined ? tableSettings.freshness : source.freshness,
             loaded_at_field: tableSettings.loaded_at_field ?? source.loaded_at_field,
+            on_error: tableSettings.on_error ?? source.on_error,
           },
         };
         sources.set(`${source.name}.${table.name}`, node);
@@ -238,9 +250,11 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
       dependsOn.add(target.id);
       if (target.ephemeral && !ephemeralRefs.includes(target.id)) ephemeralRefs.push(target.id);
     }
+    const readSources: SourceNode[] = [];
     for (const [src, table] of model.capture.sources) {
       const source = resolveSource(`${src}.${table}`, model.file.path, model.file.text);
       if (source) dependsOn.add(source.uniqueId);
+      if (source) readSources.push(source);
     }
     const props = model.properties;
     const description = props ? gather(() => engine.renderDescription(props.props.description ?? '', props.file)) ?? '' : '';
@@ -257,7 +271,7 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
         description,
         meta: { ...cfg.meta, ...(props?.props.meta ?? {}) },
         dependsOn: [...dependsOn],
-        config: cfg,
+        config: withSourceLoad(cfg, model.config.source_load, readSources),
         relation: entry.relation,
         rawSql: model.file.text,
         compiledPath: `${targetPath}/compiled/${model.file.path}`,

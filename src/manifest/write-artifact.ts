@@ -5,6 +5,6 @@ import path from 'node:path';
 export function writeJsonArtifact(file: string, value: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(value, null, 1));
+  writeFileSync(temporary, JSON.stringify(value));
   renameSync(temporary, file);
 }

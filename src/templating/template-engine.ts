@@ -1,7 +1,10 @@
 import nunjucks from 'nunjucks';
 import { StrataError } from '../shared/errors.js';
 import type { ProjectFile } from '../project/types.js';
+import type { Dialect } from '../adapters/contract.js';
+import { asOfSql } from './as-of-macro.js';
 import { envVar } from './env-var.js';
+import { TemplateCache } from './template-cache.js';
 import { templateError } from './template-error.js';
 import { refToken, sourceToken, TemplateRelation, THIS_TOKEN } from './tokens.js';
 
@@ -14,7 +17,11 @@ export interface TemplateTarget {
 }
 
 export interface TemplateEngineOptions {
+  /** Compiled templates kept between runs; in memory only when absent. */
+  readonly cache?: TemplateCache;
   readonly projectName: string;
+  /** How `as_of()` spells its SQL (ANSI quoting and literals when absent). */
+  readonly dialect?: Dialect;
   readonly vars: Readonly<Record<string, unknown>>;
   readonly target: TemplateTarget;
   readonly docs: ReadonlyMap<string, { readonly text: string }>;
@@ -49,6 +56,7 @@ interface RenderState {
 export class TemplateEngine {
   private readonly env: nunjucks.Environment;
   private state: RenderState | undefined;
+  private readonly memoryCache = TemplateCache.open();
   /** Macro name to the file defining it. */
   readonly macroFiles = new Map<string, string>();
 
@@ -64,7 +72,8 @@ export class TemplateEngine {
     const previous = this.state;
     this.state = { capture, isIncremental: options.isIncremental ?? false, vars: options.vars };
     try {
-      const template = new nunjucks.Template(text, this.env, file, true);
+      const code = (this.options.cache ?? this.memoryCache).templateCode(text, this.env, file);
+      const template = new nunjucks.Template({ type: 'code', obj: code } as unknown as string, this.env, file);
       return { sql: template.render({ this: new TemplateRelation(THIS_TOKEN, 'this') }), capture };
     } catch (error) {
       throw templateError(error, file, text);
@@ -134,6 +143,11 @@ export class TemplateEngine {
       throw new StrataError('missing_var', `var '${key}' is not defined in strata.yml vars or --vars, and has no default`);
     });
     env.addGlobal('env_var', envVar);
+    env.addGlobal('as_of', (relation: unknown, instant: unknown, alias?: unknown) => {
+      const kw = alias && typeof alias === 'object' ? (alias as { alias?: unknown }).alias : alias;
+      if (!this.options.dialect) throw new StrataError('internal', 'as_of() needs the target dialect');
+      return asOfSql(this.options.dialect, relation, instant, kw);
+    });
     env.addGlobal('is_incremental', () => this.state?.isIncremental ?? false);
     env.addGlobal('target', target);
     env.addGlobal('project_name', projectName);
