@@ -5,6 +5,7 @@ import { runFreshnessTest } from '../data-tests/run-freshness-test.js';
 import { runAnomalyTest } from '../data-tests/anomaly/run-anomaly-test.js';
 import type { MetadataStore } from '../observability/metadata-store.js';
 import type { Dag } from '../graph/dag.js';
+import { effectivePriorities } from '../graph/effective-priority.js';
 import type { RunnableNode, TestNode } from '../manifest/types.js';
 import { materializeNode } from '../materialize/materialize-node.js';
 import { describeError } from '../shared/errors.js';
@@ -68,8 +69,10 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
     for (const schema of schemas) await connection.execute(adapter.dialect.createSchema(schema));
   });
 
+  const priorities = effectivePriorities(dag);
   await schedule(dag, {
     selected: options.selected,
+    priority: (id) => priorities.get(id) ?? 0,
     threads: options.threads,
     failFast: options.failFast,
     extraParents: testsOfParents(dag, options.selected),

@@ -8,7 +8,7 @@ export function registerLsCommand(program: Command, _setExitCode: (code: number)
     // Loaded on use, so `--help` and other commands start fast.
     const { listNodes } = await import('../../app/list-nodes.js');
     const out = processOutput(flags.json ?? false);
-    for (const node of listNodes({ ...commonOptions(flags), select: flags.select, exclude: flags.exclude })) {
+    for (const { node, priority } of listNodes({ ...commonOptions(flags), select: flags.select, exclude: flags.exclude })) {
       if (out.json) {
         out.line(
           JSON.stringify({
@@ -19,6 +19,7 @@ export function registerLsCommand(program: Command, _setExitCode: (code: number)
             tags: node.tags,
             materialized: node.kind === 'model' ? node.config.materialized : undefined,
             dependsOn: node.dependsOn,
+            priority,
           }),
         );
       } else {
