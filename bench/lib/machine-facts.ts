@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 
-/** One Markdown line describing the machine a benchmark ran on (cores, CPU, memory, Node, date). */
+/** One Markdown line describing the machine a benchmark ran on (cores, CPU, memory, Node, load, date). */
 export function machineFacts(): string {
   const cpus = os.cpus();
   const nproc = (() => {
@@ -13,5 +13,6 @@ export function machineFacts(): string {
   })();
   const model = cpus[0]?.model.trim() ?? 'unknown CPU';
   const memGiB = (os.totalmem() / 1024 ** 3).toFixed(1);
-  return `Machine: nproc ${nproc}, ${model}, ${memGiB} GiB RAM, ${os.platform()} ${os.release()}; Node ${process.version}; run ${new Date().toISOString()}.`;
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+  return `Machine: nproc ${nproc}, ${model}, ${memGiB} GiB RAM, ${os.platform()} ${os.release()}; Node ${process.version}; load average at start ${load} (1/5/15 min; the machine is shared); run ${new Date().toISOString()}.`;
 }

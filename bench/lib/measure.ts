@@ -1,13 +1,24 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 /** What one child process cost: wall time, peak resident memory, how it ended and what it printed. */
 export interface ProcessMeasurement {
   readonly wallMs: number;
-  /** Peak RSS in MiB (the largest single process of the tree when /usr/bin/time is used). */
+  /**
+   * Peak RSS in MiB of the largest single process: GNU time's figure for the child (which misses
+   * descendants killed without being reaped, as Dataform's compile worker is), or the sampled
+   * VmHWM of any process of the tree, whichever is larger.
+   */
   readonly peakRssMb: number;
+  /** Peak of the summed RSS of the whole process tree, sampled every 25 ms, in MiB. */
+  readonly peakTreeRssMb: number;
+  /**
+   * User plus system CPU time of the child and the descendants it reaped, from GNU time (NaN
+   * without it). Less sensitive than wall time to other load on a shared machine.
+   */
+  readonly cpuMs: number;
   readonly exitCode: number | null;
   readonly timedOut: boolean;
   readonly stdout: string;
@@ -27,19 +38,19 @@ const GNU_TIME = '/usr/bin/time';
 
 /** How peak memory is measured on this machine. */
 export const PEAK_RSS_METHOD = existsSync(GNU_TIME)
-  ? 'GNU time (`/usr/bin/time`, max RSS of the child, or of its largest descendant)'
-  : 'VmHWM of the child from /proc/PID/status, polled every 10 ms';
+  ? 'GNU time (`/usr/bin/time -f "%M %U %S"`) for the child, and VmHWM/VmRSS of its whole process tree sampled from /proc every 25 ms'
+  : 'VmHWM/VmRSS of the whole process tree sampled from /proc every 25 ms (GNU time not installed)';
 
 /**
- * Runs `command args` once and measures it. Wall time is taken around the spawn in this process;
- * peak RSS comes from GNU time when installed (its own start-up adds about a millisecond), else
- * from polling /proc/PID/status.
+ * Runs `command args` once and measures it. Wall time is taken around the spawn in this process
+ * (GNU time's own start-up adds about a millisecond); peak RSS comes from GNU time when installed
+ * and from sampling /proc for the whole process tree.
  */
 export async function measureProcess(command: string, args: readonly string[], options: MeasureOptions): Promise<ProcessMeasurement> {
   const useTime = existsSync(GNU_TIME);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'strata-bench-'));
   const timeFile = path.join(tmp, 'time.txt');
-  const [cmd, argv] = useTime ? [GNU_TIME, ['-f', '%M', '-o', timeFile, command, ...args]] : [command, [...args]];
+  const [cmd, argv] = useTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, command, ...args]] : [command, [...args]];
   const outFd = options.stdoutFile ? openSync(options.stdoutFile, 'w') : undefined;
   try {
     const started = process.hrtime.bigint();
@@ -53,12 +64,18 @@ export async function measureProcess(command: string, args: readonly string[], o
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     let polledKb = 0;
-    const poll = useTime
-      ? undefined
-      : setInterval(() => {
-          const kb = vmHwmKb(child.pid);
-          if (kb !== undefined) polledKb = Math.max(polledKb, kb);
-        }, 10);
+    let treeKb = 0;
+    const sample = (): void => {
+      let sum = 0;
+      for (const pid of processTree(child.pid)) {
+        const status = procStatusKb(pid);
+        if (!status) continue;
+        sum += status.rss;
+        polledKb = Math.max(polledKb, status.hwm);
+      }
+      treeKb = Math.max(treeKb, sum);
+    };
+    const poll = setInterval(sample, 25);
     let timedOut = false;
     const timer = options.timeoutMs
       ? setTimeout(() => {
@@ -71,28 +88,51 @@ export async function measureProcess(command: string, args: readonly string[], o
       child.on('close', (code) => resolve(code));
     });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-    if (poll) clearInterval(poll);
+    clearInterval(poll);
     if (timer) clearTimeout(timer);
-    const kb = useTime ? parseTimeKb(timeFile) : polledKb;
-    return { wallMs, peakRssMb: kb / 1024, exitCode, timedOut, stdout, stderr };
+    const time = useTime ? parseTimeFile(timeFile) : { kb: 0, cpuMs: Number.NaN };
+    const kb = Math.max(time.kb, polledKb);
+    return { wallMs, peakRssMb: kb / 1024, peakTreeRssMb: treeKb / 1024, cpuMs: time.cpuMs, exitCode, timedOut, stdout, stderr };
   } finally {
     if (outFd !== undefined) closeSync(outFd);
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-function parseTimeKb(file: string): number {
-  if (!existsSync(file)) return Number.NaN;
-  // The last line holds %M; a killed child adds a "Command terminated by signal" line before it.
+function parseTimeFile(file: string): { kb: number; cpuMs: number } {
+  if (!existsSync(file)) return { kb: 0, cpuMs: Number.NaN };
+  // The last line holds "%M %U %S"; a failed child adds a "Command exited with…" line before it.
   const lines = readFileSync(file, 'utf8').trim().split('\n');
-  return Number(lines[lines.length - 1]);
+  const [kb, user, sys] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
+  return { kb: kb ?? 0, cpuMs: ((user ?? Number.NaN) + (sys ?? Number.NaN)) * 1000 };
 }
 
-function vmHwmKb(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
+/** `pid` and all its descendants, from /proc/PID/task/TID/children (empty when gone). */
+function processTree(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const current = queue.shift()!;
+    out.push(current);
+    try {
+      for (const tid of readdirSync(`/proc/${current}/task`)) {
+        const children = readFileSync(`/proc/${current}/task/${tid}/children`, 'utf8').trim();
+        if (children) queue.push(...children.split(/\s+/).map(Number));
+      }
+    } catch {
+      // the process ended between two reads
+    }
+  }
+  return out;
+}
+
+function procStatusKb(pid: number): { rss: number; hwm: number } | undefined {
   try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : undefined;
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rss = /VmRSS:\s+(\d+) kB/.exec(text);
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(text);
+    return rss && hwm ? { rss: Number(rss[1]), hwm: Number(hwm[1]) } : undefined;
   } catch {
     return undefined;
   }

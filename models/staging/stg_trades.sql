@@ -1,12 +1,12 @@
 {#
-  One row per trade, typed and cleaned. A view (the folder default): cheap to recompute and
-  always in step with the loaded seed.
+  One row per trade, typed and cleaned, from the raw trades the loader brings in from
+  landing/trades/. A view (the folder default): cheap to recompute and always in step with raw.
 #}
 {{ config(materialized='view') }}
 
 with source as (
 
-    select * from {{ ref('trades') }}
+    select * from {{ source('market', 'trades') }}
 
 ),
 

@@ -1,6 +1,7 @@
 import type { TargetConfig } from '../config/project-config.js';
 import type { Adapter, Dialect } from './contract.js';
 import { DuckdbDialect } from './duckdb/duckdb-dialect.js';
+import { PostgresDialect } from './postgres/postgres-dialect.js';
 
 /** The dialect of a target, without connecting or loading a driver (compile needs only this). */
 export function dialectFor(target: TargetConfig): Dialect {
@@ -8,7 +9,7 @@ export function dialectFor(target: TargetConfig): Dialect {
     case 'duckdb':
       return new DuckdbDialect();
     case 'postgres':
-      return postgresUnavailable();
+      return new PostgresDialect();
   }
 }
 
@@ -19,11 +20,9 @@ export async function createAdapter(target: TargetConfig, projectRoot: string, t
       const { DuckdbAdapter } = await import('./duckdb/duckdb-adapter.js');
       return new DuckdbAdapter({ target, projectRoot, threads });
     }
-    case 'postgres':
-      return postgresUnavailable();
+    case 'postgres': {
+      const { PostgresAdapter } = await import('./postgres/postgres-adapter.js');
+      return new PostgresAdapter({ target, threads });
+    }
   }
-}
-
-function postgresUnavailable(): never {
-  throw new Error('the postgres adapter is being added');
 }

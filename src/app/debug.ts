@@ -18,7 +18,7 @@ export async function debug(options: CommonOptions): Promise<DebugReport> {
   let connection: DebugReport['connection'];
   let described: Record<string, string> = { adapter: settings.target.adapter };
   try {
-    const adapter = await session.connect();
+    const adapter = await session.connect({ runLock: false });
     described = adapter.describe();
     try {
       await adapter.withConnection((c) => c.query('select 1 as ok'));

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Adapter, Dialect, OpenOptions } from '../adapters/contract.js';
 import { createAdapter, dialectFor } from '../adapters/create-adapter.js';
-import { compileProject, type CompiledProject } from '../compile/compile-project.js';
+import { compileProject, type CompiledProject, type CompileOptions } from '../compile/compile-project.js';
 import { writeCompiled } from '../compile/write-compiled.js';
 import { buildManifest } from '../manifest/build-manifest.js';
 import type { ModelNode } from '../manifest/types.js';
@@ -25,7 +25,8 @@ export interface ProjectSession {
   readonly dialect: Dialect;
   readonly targetDir: string;
   readonly threads: number;
-  compile(isIncremental?: (modelName: string) => boolean): CompiledProject;
+  /** `relationFor` moves models and seeds to other relations (see CompileOptions). */
+  compile(isIncremental?: (modelName: string) => boolean, options?: Pick<CompileOptions, 'relationFor'>): CompiledProject;
   /** Opens the target's adapter; a run takes the run lock (the default), reading commands pass `{ runLock: false }`. */
   connect(options?: OpenOptions): Promise<Adapter>;
   /** Writes compiled SQL and manifest.json for a compiled project. */
@@ -46,9 +47,9 @@ export function openProject(options: CommonOptions): ProjectSession {
     dialect,
     threads,
     targetDir: path.join(root, targetPath),
-    compile: (isIncremental) => {
+    compile: (isIncremental, compileOptions) => {
       const templateCache = TemplateCache.open(path.join(root, targetPath, 'partial_parse.json'));
-      const compiled = compileProject(project, { dialect, vars: options.vars, isIncremental, targetPath, templateCache });
+      const compiled = compileProject(project, { dialect, vars: options.vars, isIncremental, targetPath, templateCache, relationFor: compileOptions?.relationFor });
       templateCache.save();
       return compiled;
     },

@@ -9,7 +9,7 @@ export async function query(options: CommonOptions & { readonly sql: string }): 
   const compiled = session.compile();
   const rendered = compiled.engine.render(options.sql, QUERY_FILE);
   const sql = compiled.resolveSql(rendered.sql, QUERY_FILE, rendered.capture);
-  const adapter = await session.connect();
+  const adapter = await session.connect({ runLock: false });
   try {
     return await adapter.withConnection((c) => c.query(sql));
   } finally {

@@ -4,7 +4,9 @@ import { STRATA_VERSION } from '../shared/version.js';
 import { registerCleanCommand } from './commands/clean.js';
 import { registerCompileCommand } from './commands/compile.js';
 import { registerDebugCommand } from './commands/debug.js';
+import { registerDocsCommand } from './commands/docs.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerLoadCommand } from './commands/load.js';
 import { registerLsCommand } from './commands/ls.js';
 import { registerQueryCommand } from './commands/query.js';
 import { registerRunCommands } from './commands/run.js';
@@ -23,11 +25,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerInitCommand(program, setExitCode);
   registerCompileCommand(program, setExitCode);
+  registerLoadCommand(program, setExitCode);
   registerRunCommands(program, setExitCode);
   registerLsCommand(program, setExitCode);
   registerQueryCommand(program, setExitCode);
   registerCleanCommand(program, setExitCode);
   registerDebugCommand(program, setExitCode);
+  registerDocsCommand(program, setExitCode);
   for (const command of program.commands) command.exitOverride();
 
   try {

@@ -45,6 +45,12 @@ export interface CompileOptions {
   readonly targetPath?: string;
   /** Compiled templates kept between runs. */
   readonly templateCache?: TemplateCache;
+  /**
+   * Where a model or seed named `name` lives instead of its configured relation `logical`
+   * (releases build into versioned physical relations; `query --env` reads an environment's views).
+   * Refs, `this` and tests all follow it.
+   */
+  readonly relationFor?: (name: string, logical: Relation) => Relation;
 }
 
 /** The compiled project: every node with its compiled SQL, the DAG, and non-fatal warnings. */
@@ -130,7 +136,10 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
   }
 
   // 2. Nodes that can be referenced: enabled models and seeds, by name.
-  const relationOf = (schema: string | undefined, identifier: string): Relation => ({ schema: schema ?? target.schema, identifier });
+  const relationOf = (schema: string | undefined, identifier: string, name: string): Relation => {
+    const logical = { schema: schema ?? target.schema, identifier };
+    return options.relationFor ? options.relationFor(name, logical) : logical;
+  };
   const byName = new Map<string, { id: string; relation: Relation; ephemeral: boolean }>();
   const disabled = new Set<string>();
   for (const model of rendered) {
@@ -141,7 +150,7 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
     }
     byName.set(model.file.name, {
       id: `model.${projectName}.${model.file.name}`,
-      relation: relationOf(cfg.schema, cfg.alias ?? model.file.name),
+      relation: relationOf(cfg.schema, cfg.alias ?? model.file.name, model.file.name),
       ephemeral: cfg.materialized === 'ephemeral',
     });
   }
@@ -155,7 +164,7 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
       if (byName.has(seed.name)) {
         throw new StrataError('duplicate_name', `seed '${seed.name}' has the same name as a model; ref() would be ambiguous`, { file: seed.path });
       }
-      const relation = relationOf(cfg.schema, cfg.alias ?? seed.name);
+      const relation = relationOf(cfg.schema, cfg.alias ?? seed.name, seed.name);
       byName.set(seed.name, { id, relation, ephemeral: false });
       const node: SeedNode = {
         kind: 'seed',

@@ -1,5 +1,6 @@
 import { asList, type ModelConfigInput, type SeedConfigInput } from '../config/model-config.js';
 import type { ModelConfig, SeedConfig } from '../manifest/types.js';
+import { toStrategySettings } from './resolve-strategy-config.js';
 
 function grantsOf(grants: Record<string, string | string[]> | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -21,6 +22,7 @@ export function toModelConfig(input: ModelConfigInput): ModelConfig {
     fullRefresh: input.full_refresh,
     grants: grantsOf(input.grants),
     meta: input.meta ?? {},
+    ...toStrategySettings(input),
   };
 }
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { strategyConfigShape } from './strategy-config.js';
 
 /** Materializations the engine can build. */
-export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral'] as const;
+export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral', 'history', 'current', 'point_in_time', 'windowed_aggregate'] as const;
 export type Materialization = (typeof MATERIALIZATIONS)[number];
 
 export const INCREMENTAL_STRATEGIES = ['append', 'merge', 'delete+insert'] as const;
@@ -26,6 +27,8 @@ export const modelConfigSchema = z.strictObject({
   grants: z.record(z.string(), stringOrList).optional(),
   meta: z.record(z.string(), z.unknown()).optional(),
   docs: z.strictObject({ show: z.boolean().optional() }).optional(),
+  /** Keys of the history, current, point_in_time and windowed_aggregate strategies (see strategy-config.ts). */
+  ...strategyConfigShape,
 });
 export type ModelConfigInput = z.infer<typeof modelConfigSchema>;
 

@@ -42,6 +42,15 @@ const notifierSchema = z.discriminatedUnion('type', [
 ]);
 export type NotifierConfig = z.infer<typeof notifierSchema>;
 
+/** An environment: where its public views live (a target) and how their schemas are named. */
+const environmentSchema = z.strictObject({
+  /** The target (from `targets`) whose database serves this environment. */
+  target: z.string().min(1),
+  /** Appended to every model's schema for the environment's public views, e.g. `_dev` (empty: the model's own schema). */
+  schema_suffix: z.string().regex(/^[A-Za-z0-9_]*$/, 'letters, digits and underscores only').default(''),
+});
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+
 const pathList = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));
 
 /** `strata.yml`: the project file. Unknown keys are errors naming the key path. */
@@ -85,6 +94,17 @@ export const projectConfigSchema = z.strictObject({
       max_pixels: z.number().int().positive().default(50_000_000),
       /** Rows read to infer the types of new columns before loading (the whole file is read when they do not fit). */
       sample_rows: z.number().int().positive().default(20_000),
+    })
+    .prefault({}),
+  /** `strata release` / `promote` / `rollback`: named environments (e.g. poc, dev, stage, prod), each served by a target. */
+  environments: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'a name of letters, digits, underscores and dashes'), environmentSchema).default({}),
+  /** Releases: how many to keep per environment and the schema of the versioned physical relations. */
+  releases: z
+    .strictObject({
+      /** Releases kept per environment (the live one and the previous good one are always kept too). */
+      keep: z.number().int().min(1).default(5),
+      /** Schema holding one relation per model version, shared by every release on the database. */
+      physical_schema: z.string().min(1).default('strata_physical'),
     })
     .prefault({}),
   /** Who is told about a finished `load`/`build`, and when. */

@@ -1,14 +1,16 @@
 import type { ColumnDescription } from '../adapters/contract.js';
 import type { ModelNode } from '../manifest/types.js';
 import { StrataError } from '../shared/errors.js';
+import { applyConfiguredGrants } from './grants.js';
 import type { Materializer } from './strategy.js';
-import { stagingRelation } from './swap-in.js';
+import { batchRelation } from './swap-in.js';
 import { materializeTable } from './table.js';
 
 /**
  * `incremental`: the first run (or `--full-refresh`) builds the table; later runs write the new
  * batch into it with the configured strategy, in one transaction. The batch is staged as a
- * table first, so a failing query never touches the live rows.
+ * table first, so a failing query never touches the live rows. Grants are reconciled in the
+ * same transaction.
  */
 export const materializeIncremental: Materializer<ModelNode> = async (node, context) => {
   const { connection, adapter, existing } = context;
@@ -16,7 +18,7 @@ export const materializeIncremental: Materializer<ModelNode> = async (node, cont
   if (!existing || existing.kind === 'view' || fullRefresh) return materializeTable(node, context);
 
   const d = adapter.dialect;
-  const batch = stagingRelation(node.relation, 'batch');
+  const batch = batchRelation(d, node.relation);
   await connection.execute(d.drop(batch, 'table'));
   await connection.execute(d.createTableAs(batch, node.compiledSql));
   try {
@@ -45,6 +47,7 @@ export const materializeIncremental: Materializer<ModelNode> = async (node, cont
           : [`delete from ${t} where (${keys}) in (select ${keys} from ${b})`, insert];
     await connection.transaction(async () => {
       for (const sql of statements) await connection.execute(sql);
+      await applyConfiguredGrants(context, node.relation, 'table', node.config.grants);
     });
     const count = await connection.query(`select count(*) as n from ${b}`);
     const verb = strategy === 'append' ? 'appended to' : 'merged into';

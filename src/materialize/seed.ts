@@ -14,7 +14,7 @@ export const materializeSeed: Materializer<SeedNode> = async (node, context) => 
     name,
     type: node.config.columnTypes[name] ?? d.typeName(inferColumnType(table.columns[i] ?? [])),
   }));
-  const rows = await buildAndSwapTable(node.relation, context, async (temporary) => {
+  const rows = await buildAndSwapTable(node.relation, context, node.config.grants, async (temporary) => {
     await context.adapter.loadCsv(context.connection, { file, relation: temporary, columns, delimiter: node.config.delimiter });
   });
   return { action: 'loaded', rows };

@@ -44,6 +44,23 @@ const freshness = z
   .strictObject({ warn_after: duration.optional(), error_after: duration.optional(), filter: z.string().optional() })
   .nullable();
 
+/** A regular expression that compiles. */
+const pattern = z.string().min(1).refine((text) => {
+  try {
+    new RegExp(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'a valid regular expression');
+
+/**
+ * The logical load date of a landing file, read from its path: a regular expression whose first
+ * capture group (or group named `date`) is the date, in ISO form unless `format` spells it with
+ * `YYYY`, `MM`, `DD`, `HH`, `mm`, `ss` (e.g. `YYYYMMDD`).
+ */
+const loadDate = z.union([pattern, z.strictObject({ pattern, format: z.string().regex(/YYYY/, 'a format containing YYYY, e.g. YYYYMMDD').optional() })]);
+
 const sourceTable = z.strictObject({
   name: z.string().min(1),
   identifier: z.string().optional(),
@@ -55,12 +72,18 @@ const sourceTable = z.strictObject({
   meta: z.record(z.string(), z.unknown()).optional(),
   freshness: freshness.optional(),
   loaded_at_field: z.string().optional(),
-  /** Landing-zone settings, read by the loader. */
-  landing: z.string().optional(),
+  /** Landing-zone settings, read by the loader (src/load/). */
+  landing: z.string().min(1).optional(),
   format: z.enum(['csv', 'json', 'tiff']).optional(),
   load: z.enum(['snapshot', 'delta']).optional(),
-  load_date: z.unknown().optional(),
+  load_date: loadDate.optional(),
   on_error: z.enum(['fail', 'continue']).optional(),
+  /** CSV field delimiter (default `,`). */
+  delimiter: z.string().length(1).optional(),
+  /** Per-table overrides of strata.yml's `load:` limits. */
+  max_line_bytes: z.number().int().positive().optional(),
+  max_inflate_ratio: z.number().positive().optional(),
+  max_pixels: z.number().int().positive().optional(),
 });
 export type SourceTableProperties = z.infer<typeof sourceTable>;
 
@@ -73,6 +96,8 @@ const source = z.strictObject({
   meta: z.record(z.string(), z.unknown()).optional(),
   freshness: freshness.optional(),
   loaded_at_field: z.string().optional(),
+  /** Default `on_error` of the source's tables. */
+  on_error: z.enum(['fail', 'continue']).optional(),
   tables: z.array(sourceTable).default([]),
 });
 export type SourceProperties = z.infer<typeof source>;

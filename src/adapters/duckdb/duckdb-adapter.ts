@@ -4,9 +4,10 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { DuckdbTargetConfig } from '../../config/project-config.js';
 import type { Relation } from '../../manifest/types.js';
 import { StrataError } from '../../shared/errors.js';
-import type { Adapter, ColumnDescription, Connection, CsvLoad, ExistingRelation, QueryResult, Row } from '../contract.js';
+import type { Adapter, ColumnDescription, Connection, CsvLoad, DependentView, ExistingRelation, QueryResult, Row } from '../contract.js';
 import { ConnectionPool } from '../shared/connection-pool.js';
 import { DuckdbDialect } from './duckdb-dialect.js';
+import { DuckdbRawAppender } from './duckdb-raw-appender.js';
 
 /** Settings the DuckDB adapter needs beyond the target: where the project lives and how many sessions. */
 export interface DuckdbAdapterOptions {
@@ -70,6 +71,16 @@ export class DuckdbAdapter implements Adapter {
     return result.rows.map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
   }
 
+  /** DuckDB views resolve names when queried, so none bind to a relation. */
+  async dependentViews(): Promise<DependentView[]> {
+    return [];
+  }
+
+  /** DuckDB has no roles: `grants` config is accepted and has no effect. */
+  async applyGrants(): Promise<void> {}
+
+  readonly rawAppender = new DuckdbRawAppender(this.dialect);
+
   async loadCsv(connection: Connection, load: CsvLoad): Promise<number> {
     const d = this.dialect;
     const columns = load.columns.map((c) => `${d.quoteLiteral(c.name)}: ${d.quoteLiteral(c.type)}`).join(', ');
@@ -92,8 +103,9 @@ export class DuckdbAdapter implements Adapter {
   }
 }
 
-class DuckdbConnection implements Connection {
-  constructor(private readonly connection: DuckDBConnection) {}
+/** One DuckDB session; `connection` is the driver's, for what the contract does not cover (interrupting a load). */
+export class DuckdbConnection implements Connection {
+  constructor(readonly connection: DuckDBConnection) {}
 
   async query(sql: string): Promise<QueryResult> {
     const reader = await this.connection.runAndReadAll(sql);

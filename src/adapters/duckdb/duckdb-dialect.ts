@@ -11,6 +11,8 @@ export class DuckdbDialect extends AnsiDialect {
     viewsBindToRelations: false,
     grants: false,
   };
+  readonly maxIdentifierBytes = undefined;
+  readonly sessionSchema = undefined;
 
   typeName(type: LogicalType): string {
     if (typeof type === 'object') return `DECIMAL(${type.decimal[0]},${type.decimal[1]})`;
@@ -34,5 +36,19 @@ export class DuckdbDialect extends AnsiDialect {
       case 'json':
         return 'JSON';
     }
+  }
+
+  /** DuckDB's own 64-bit hash (UBIGINT). */
+  hash64(expr: string): string {
+    return `hash(${expr})`;
+  }
+
+  /** Ordered aggregates; unlike arg_min they keep a NULL value of the first row. */
+  firstInGroup(expr: string, orderBy: readonly string[]): string {
+    return `first(${expr} order by ${orderBy.join(', ')})`;
+  }
+
+  lastInGroup(expr: string, orderBy: readonly string[]): string {
+    return `last(${expr} order by ${orderBy.join(', ')})`;
   }
 }

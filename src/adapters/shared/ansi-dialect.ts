@@ -1,12 +1,14 @@
 import { StrataError } from '../../shared/errors.js';
 import type { Relation } from '../../manifest/types.js';
-import type { Capabilities, Dialect, LogicalType, RelationKind } from '../contract.js';
+import type { Capabilities, Dialect, IntervalUnit, LogicalType, RelationKind, TemporalKind } from '../contract.js';
 
 /** SQL both engines spell the same way (double-quoted identifiers, standard DDL); engines override what differs. */
 export abstract class AnsiDialect implements Dialect {
   abstract readonly name: string;
   abstract readonly formatterLanguage: 'duckdb' | 'postgresql';
   abstract readonly capabilities: Capabilities;
+  abstract readonly maxIdentifierBytes: number | undefined;
+  abstract readonly sessionSchema: string | undefined;
   abstract typeName(type: LogicalType): string;
 
   quoteIdentifier(name: string): string {
@@ -37,6 +39,23 @@ export abstract class AnsiDialect implements Dialect {
     return `create view ${this.relation(relation)} as (\n${selectSql}\n)`;
   }
 
+  createOrReplaceView(relation: Relation, selectSql: string): string {
+    return `create or replace view ${this.relation(relation)} as (\n${selectSql}\n)`;
+  }
+
+  commentOnView(relation: Relation, text: string): string {
+    return `comment on view ${this.relation(relation)} is ${this.quoteLiteral(text)}`;
+  }
+
+  /** By default DDL does not queue behind readers: nothing to set. */
+  swapLockSettings(): string[] {
+    return [];
+  }
+
+  isLockTimeout(_error: unknown): boolean {
+    return false;
+  }
+
   drop(relation: Relation, kind: RelationKind): string {
     return `drop ${kind} if exists ${this.relation(relation)}`;
   }
@@ -57,5 +76,53 @@ export abstract class AnsiDialect implements Dialect {
     return [
       `merge into ${t} as t using ${b} as b on ${on}\n${matched}when not matched then insert (${cols.join(', ')}) values (${cols.map((c) => `b.${c}`).join(', ')})`,
     ];
+  }
+
+  abstract hash64(expr: string): string;
+  abstract firstInGroup(expr: string, orderBy: readonly string[]): string;
+  abstract lastInGroup(expr: string, orderBy: readonly string[]): string;
+
+  temporalKind(type: string): TemporalKind | undefined {
+    const t = type.toLowerCase().trim();
+    if (t === 'timestamptz' || t === 'timestamp with time zone' || /^timestamp\(\d\) with time zone$/.test(t)) return 'timestamptz';
+    if (/^timestamp(_[a-z]+)?(\(\d\))?( without time zone)?$/.test(t) || t === 'datetime') return 'timestamp';
+    if (t === 'date') return 'date';
+    return undefined;
+  }
+
+  /** Times become ISO-like text in UTC; everything else is cast to text. */
+  stableText(expr: string, type: string): string {
+    switch (this.temporalKind(type)) {
+      case 'timestamptz':
+        return `cast((${expr}) at time zone 'UTC' as text)`;
+      default:
+        return `cast(${expr} as text)`;
+    }
+  }
+
+  md5(expr: string): string {
+    return `md5(${expr})`;
+  }
+
+  timestampTzLiteral(isoUtc: string): string {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(isoUtc)) {
+      throw new StrataError('internal', `not an ISO 8601 UTC instant: ${isoUtc}`);
+    }
+    return `cast(${this.quoteLiteral(isoUtc.replace('T', ' ').replace('Z', '+00'))} as timestamp with time zone)`;
+  }
+
+  interval(amount: number, unit: IntervalUnit): string {
+    if (!Number.isSafeInteger(amount) || amount < 0) throw new StrataError('internal', `bad interval amount ${amount}`);
+    return `interval '${amount} ${unit}${amount === 1 ? '' : 's'}'`;
+  }
+
+  utcBucket(expr: string, kind: TemporalKind, grain: string): string {
+    if (!/^[a-z]+$/.test(grain)) throw new StrataError('internal', `bad grain ${grain}`);
+    const utc = kind === 'timestamptz' ? `(${expr}) at time zone 'UTC'` : kind === 'date' ? `cast(${expr} as timestamp)` : expr;
+    return `date_trunc('${grain}', ${utc})`;
+  }
+
+  utcToTimestampTz(expr: string): string {
+    return `((${expr}) at time zone 'UTC')`;
   }
 }

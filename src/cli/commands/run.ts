@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { commonOptions, withProjectOptions, type RawCommonOptions } from '../common-options.js';
-import { processOutput } from '../output.js';
+import { loadReporter, printLoadSummary } from '../load-reporter.js';
+import { processOutput, type Output } from '../output.js';
 import { printRunSummary, runReporter } from '../run-reporter.js';
 
 interface RunFlags extends RawCommonOptions {
@@ -25,6 +26,7 @@ export function registerRunCommands(program: Command, setExitCode: (code: number
       // Loaded on use, so `--help` and other commands start fast.
       const { runProject } = await import('../../app/run-project.js');
       const out = processOutput(flags.json ?? false);
+      if (name === 'build') await loadBeforeBuild(flags, out, setExitCode);
       const outcome = await runProject({
         ...commonOptions(flags),
         select: flags.select,
@@ -39,4 +41,13 @@ export function registerRunCommands(program: Command, setExitCode: (code: number
       setExitCode(outcome.results.some((r) => r.status === 'error') ? 1 : 0);
     });
   }
+}
+
+/** `build` loads new landing files of the sources it reads first; a failed file makes the build exit 1 but does not stop it. */
+async function loadBeforeBuild(flags: RunFlags, out: Output, setExitCode: (code: number) => void): Promise<void> {
+  const { loadSources } = await import('../../app/load.js');
+  const loaded = await loadSources({ ...commonOptions(flags), select: flags.select, exclude: flags.exclude, upstreamOfSelection: true, listener: loadReporter(out) });
+  if (loaded.sources === 0) return;
+  printLoadSummary(out, loaded);
+  if (loaded.files.some((f) => f.status === 'failed')) setExitCode(1);
 }

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import type { Connection, Dialect } from '../../adapters/contract.js';
+import type { Relation } from '../../manifest/types.js';
+import { queryText } from '../describe-query.js';
+import { isoMicros, type LoadRef } from './plan-history-run.js';
+
+/**
+ * The table beside a history table that records which raw loads it has applied
+ * (`<name>__loads`: load_id as text, load_date, applied_at). It changes in the same transaction
+ * as the history, so the two always agree.
+ */
+export function appliedLoadsRelation(dialect: Dialect, history: Relation): Relation {
+  const tail = '__loads';
+  const full = `${history.identifier}${tail}`;
+  const max = dialect.maxIdentifierBytes;
+  if (max === undefined || Buffer.byteLength(full) <= max) return { schema: history.schema, identifier: full };
+  const hash = createHash('sha256').update(history.identifier).digest('hex').slice(0, 8);
+  let head = '';
+  for (const char of history.identifier) {
+    if (Buffer.byteLength(`${head}${char}_${hash}${tail}`) > max) break;
+    head += char;
+  }
+  return { schema: history.schema, identifier: `${head}_${hash}${tail}` };
+}
+
+/** SELECT of the distinct loads (id as text, date) of a raw query. */
+export function loadsOfSql(dialect: Dialect, sourceSql: string, loadDateType: string): string {
+  const q = (n: string): string => dialect.quoteIdentifier(n);
+  return `select distinct cast(${q('_load_id')} as text) as load_id, ${dialect.stableText(q('_load_date'), loadDateType)} as load_date
+from (
+${sourceSql}
+) as strata_raw`;
+}
+
+/** The loads a SELECT of `load_id`, `load_date` (UTC text) returns. */
+export async function readLoads(connection: Connection, sql: string): Promise<LoadRef[]> {
+  const rows = await queryText(connection, sql);
+  return rows.flatMap((r) => {
+    const { load_id: id, load_date: date } = r;
+    return id === null || id === undefined || date === null || date === undefined ? [] : [{ id, date: isoMicros(date) }];
+  });
+}
+
+/** SELECT of the applied loads recorded beside a history table. */
+export function appliedLoadsSql(dialect: Dialect, relation: Relation): string {
+  return `select load_id, ${dialect.stableText('load_date', 'timestamp with time zone')} as load_date from ${dialect.relation(relation)}`;
+}
+
+/** CREATE TABLE AS for a new applied-loads table holding the loads of a raw query. */
+export function createAppliedLoadsSql(dialect: Dialect, relation: Relation, sourceSql: string): string {
+  const q = (n: string): string => dialect.quoteIdentifier(n);
+  return dialect.createTableAs(
+    relation,
+    `select distinct cast(${q('_load_id')} as text) as load_id, ${q('_load_date')} as load_date, current_timestamp as applied_at
+from (
+${sourceSql}
+) as strata_raw`,
+  );
+}
+
+/** INSERT recording `loads` as applied. */
+export function recordLoadsSql(dialect: Dialect, relation: Relation, loads: readonly LoadRef[]): string {
+  const values = loads.map((l) => `(${dialect.quoteLiteral(l.id)}, ${dialect.timestampTzLiteral(l.date)}, current_timestamp)`);
+  return `insert into ${dialect.relation(relation)} (load_id, load_date, applied_at) values ${values.join(', ')}`;
+}

@@ -1,0 +1,86 @@
+import type { ColumnDescription, Dialect, TemporalKind } from '../../adapters/contract.js';
+import type { ModelNode } from '../../manifest/types.js';
+import { StrataError } from '../../shared/errors.js';
+import { describeQuery } from '../describe-query.js';
+import { applyConfiguredGrants } from '../grants.js';
+import type { Materializer } from '../strategy.js';
+import { buildAndSwapTable, stagingRelation } from '../swap-in.js';
+import { BUCKET_COLUMN, outputColumns, watermarksSql, windowedSql, type WindowedSqlInput } from './windowed-sql.js';
+
+/**
+ * `windowed_aggregate`: rolling time windows per partition and grain bucket (windowed-sql.ts).
+ * The first run (or a full refresh, or new output columns) builds the table and swaps it in.
+ * Later runs recompute, per partition, the buckets from the last one built (less `lookback`)
+ * on, reading only the events their windows reach, and replace them in one transaction.
+ */
+export const materializeWindowedAggregate: Materializer<ModelNode> = async (node, context) => {
+  const { connection, adapter, existing } = context;
+  const d = adapter.dialect;
+  const settings = node.config.windowed;
+  if (!settings) throw new StrataError('internal', `model ${node.name} has no windowed_aggregate settings`);
+  const columns = await describeQuery(connection, node.compiledSql);
+  const input: WindowedSqlInput = { dialect: d, sourceSql: node.compiledSql, settings, timeKind: timeKindOf(node, columns, d) };
+  const expected = outputColumns(settings);
+
+  const fullRefresh = context.fullRefresh && node.config.fullRefresh !== false;
+  const current = existing?.kind === 'table' && !fullRefresh ? (await adapter.listColumns(connection, node.relation)).map((c) => c.name) : [];
+  if (current.join('\u0000') !== expected.join('\u0000')) {
+    const rows = await buildAndSwapTable(node.relation, context, node.config.grants, async (temporary) => {
+      await connection.execute(d.createTableAs(temporary, windowedSql(input)));
+    });
+    return { action: 'created table', rows };
+  }
+
+  const q = (n: string): string => d.quoteIdentifier(n);
+  const t = d.relation(node.relation);
+  const watermarks = stagingRelation(d, node.relation, 'watermarks');
+  const batch = stagingRelation(d, node.relation, 'batch');
+  const dropStaged = async (): Promise<void> => {
+    await connection.execute(d.drop(batch, 'table'));
+    await connection.execute(d.drop(watermarks, 'table'));
+  };
+  await dropStaged();
+  try {
+    await connection.execute(d.createTableAs(watermarks, watermarksSql(input, node.relation)));
+    await connection.execute(d.createTableAs(batch, windowedSql(input, watermarks)));
+    const outKind: TemporalKind = input.timeKind === 'timestamptz' ? 'timestamptz' : 'timestamp';
+    const match = settings.partitionBy.map((p) => `w.${q(p)} = t.${q(p)}`);
+    const recomputed = `exists (select 1 from ${d.relation(watermarks)} as w where ${[...match, `${d.utcBucket(`t.${q(BUCKET_COLUMN)}`, outKind, settings.grain)} >= w.${q('_from')}`].join(' and ')})`;
+    // Rows of a partition with a NULL value match no watermark: they were all recomputed.
+    const nullPartition = settings.partitionBy.map((p) => `t.${q(p)} is null`);
+    const list = expected.map(q).join(', ');
+    await connection.transaction(async () => {
+      // Separate statements: an OR would keep engines from running the EXISTS as a semi-join.
+      await connection.execute(`delete from ${t} as t where ${recomputed}`);
+      if (nullPartition.length) await connection.execute(`delete from ${t} as t where ${nullPartition.join(' or ')}`);
+      await connection.execute(`insert into ${t} (${list}) select ${list} from ${d.relation(batch)}`);
+      await applyConfiguredGrants(context, node.relation, 'table', node.config.grants);
+    });
+    const count = await connection.query(`select count(*) as n from ${d.relation(batch)}`);
+    return { action: 'recomputed recent buckets of table', rows: Number(count.rows[0]?.n ?? 0) };
+  } finally {
+    await dropStaged();
+  }
+};
+
+/** The time column's kind, checking that the configured columns exist (errors name the key). */
+function timeKindOf(node: ModelNode, columns: readonly ColumnDescription[], dialect: Dialect): TemporalKind {
+  const settings = node.config.windowed!;
+  const where = { node: node.name, file: node.path };
+  const names = columns.map((c) => c.name);
+  const check = (key: string, wanted: readonly string[]): void => {
+    const bad = wanted.filter((w) => !names.includes(w));
+    if (bad.length) {
+      throw new StrataError('invalid_config', `${bad.map((b) => `'${b}'`).join(', ')} is not a column of the model's query (columns: ${names.join(', ')})`, { ...where, key }, 'execution');
+    }
+  };
+  check('time_column', [settings.timeColumn]);
+  check('partition_by', settings.partitionBy);
+  check('aggregations', settings.aggregations.map((a) => a.column));
+  const type = columns.find((c) => c.name === settings.timeColumn)!.type;
+  const kind = dialect.temporalKind(type);
+  if (!kind) {
+    throw new StrataError('invalid_config', `time_column '${settings.timeColumn}' is of type ${type}; it must be a timestamp, timestamptz or date`, { ...where, key: 'time_column' }, 'execution');
+  }
+  return kind;
+}
