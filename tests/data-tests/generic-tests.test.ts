@@ -1,36 +1,35 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { queryDuckdb } from '../helpers/duckdb-query.js';
-import { runCli } from '../helpers/run-cli.js';
-import { duckdbProjectYaml, removeProject, tempProject } from '../helpers/temp-project.js';
-
-const dirs: string[] = [];
-after(() => dirs.forEach(removeProject));
+import { describe } from 'node:test';
+import { eachEngine, type EngineProject } from '../helpers/engines.js';
 
 const SEEDS = {
   'seeds/customers.csv': 'id,name,tier\n1,Ana,gold\n2,Bo,silver\n3,Cy,gold\n',
   'seeds/orders.csv': 'id,customer_id,amount,status,placed_at\n10,1,5.00,paid,2024-01-01 10:00:00\n11,2,7.50,paid,2024-01-02 10:00:00\n12,3,1.25,open,2024-01-03 10:00:00\n',
 };
 
-/** Builds a project whose YAML declares `tests` on `orders`, then runs `strata test`; returns per-test verdicts. */
-async function verdicts(schemaYaml: string, extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; byName: Record<string, string>; dir: string }> {
-  const dir = tempProject({ 'strata.yml': duckdbProjectYaml(), ...SEEDS, 'seeds/schema.yml': schemaYaml, ...extra });
-  dirs.push(dir);
-  const seeded = await runCli(['seed'], dir);
+/** strata.yml for the engine, with this test's own metadata and failures schemas. */
+function projectYaml(project: EngineProject): string {
+  return project.projectYaml(`metadata_schema: ${project.customSchema('meta')}\ntest_failures_schema: ${project.customSchema('failures')}\n`);
+}
+
+/** Writes a project whose YAML declares tests on the seeds, seeds it, runs `strata test`; returns per-test verdicts. */
+async function verdicts(project: EngineProject, schemaYaml: string, extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; byName: Record<string, string> }> {
+  project.write({ 'strata.yml': projectYaml(project), ...SEEDS, 'seeds/schema.yml': schemaYaml, ...extra });
+  const seeded = await project.strata(['seed']);
   assert.equal(seeded.code, 0, seeded.stdout + seeded.stderr);
-  const result = await runCli(['test'], dir);
-  const runResults = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as {
+  const result = await project.strata(['test']);
+  const runResults = JSON.parse(readFileSync(path.join(project.dir, 'target/run_results.json'), 'utf8')) as {
     results: { name: string; status: string; test?: { verdict: string; failures: number } }[];
   };
   const byName = Object.fromEntries(runResults.results.map((r) => [r.name, r.test ? `${r.test.verdict}:${r.test.failures}` : r.status]));
-  return { code: result.code, stdout: result.stdout + result.stderr, byName, dir };
+  return { code: result.code, stdout: result.stdout + result.stderr, byName };
 }
 
 describe('generic tests', () => {
-  it('pass on good data', async () => {
-    const { code, byName } = await verdicts(`
+  eachEngine('pass on good data', async (project) => {
+    const { code, byName } = await verdicts(project, `
 seeds:
   - name: customers
     columns:
@@ -65,8 +64,8 @@ seeds:
     });
   });
 
-  it('fail on bad data with the failing-row count, and exit 1', async () => {
-    const { code, byName, stdout } = await verdicts(`
+  eachEngine('fail on bad data with the failing-row count, and exit 1', async (project) => {
+    const { code, byName, stdout } = await verdicts(project, `
 seeds:
   - name: customers
     columns:
@@ -101,8 +100,8 @@ seeds:
     assert.match(stdout, /Done\. PASS=1 WARN=0 ERROR=6 SKIP=0 TOTAL=7/);
   });
 
-  it('honour severity, warn_if/error_if thresholds and where', async () => {
-    const { code, byName, stdout } = await verdicts(`
+  eachEngine('honour severity, warn_if/error_if thresholds and where', async (project) => {
+    const { code, byName, stdout } = await verdicts(project, `
 seeds:
   - name: orders
     columns:
@@ -133,8 +132,8 @@ seeds:
     assert.match(stdout, /Done\. PASS=2 WARN=2 ERROR=0 SKIP=0 TOTAL=4/);
   });
 
-  it('store failing rows in a table when store_failures is set', async () => {
-    const { byName, dir } = await verdicts(`
+  eachEngine('store failing rows in a table when store_failures is set', async (project) => {
+    const { byName } = await verdicts(project, `
 seeds:
   - name: orders
     columns:
@@ -145,12 +144,14 @@ seeds:
               config: {store_failures: true}
 `);
     assert.equal(byName.expression_is_true_orders_amount, 'fail:1');
-    const rows = await queryDuckdb(path.join(dir, 'target/test.duckdb'), 'select id, amount from strata_test_failures.expression_is_true_orders_amount');
-    assert.deepEqual(rows, [{ id: 12, amount: '1.25' }]);
+    const failures = project.engine.dialect.relation({ schema: project.customSchema('failures'), identifier: 'expression_is_true_orders_amount' });
+    const rows = await project.query(`select cast(id as text) as id, cast(amount as text) as amount from ${failures}`);
+    assert.deepEqual(rows, [{ id: '12', amount: '1.25' }]);
   });
 
-  it('run custom generic tests from macros and tests/generic, and singular tests', async () => {
+  eachEngine('run custom generic tests from macros and tests/generic, and singular tests', async (project) => {
     const { byName, code } = await verdicts(
+      project,
       `
 seeds:
   - name: orders
@@ -171,19 +172,18 @@ seeds:
     assert.deepEqual(byName, { is_even_orders_id: 'fail:1', at_most_orders_amount: 'fail:1', no_big_orders: 'warn:1' });
   });
 
-  it('name an unknown test and where it is declared (exit 2)', async () => {
-    const dir = tempProject({ 'strata.yml': duckdbProjectYaml(), ...SEEDS, 'seeds/schema.yml': 'seeds:\n  - name: orders\n    columns:\n      - name: id\n        tests: [uniqe]\n' });
-    dirs.push(dir);
-    const result = await runCli(['test'], dir);
+  eachEngine('name an unknown test and where it is declared (exit 2)', async (project) => {
+    project.write({ 'strata.yml': projectYaml(project), ...SEEDS, 'seeds/schema.yml': 'seeds:\n  - name: orders\n    columns:\n      - name: id\n        tests: [uniqe]\n' });
+    const result = await project.strata(['test']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /error: seeds\/schema\.yml, node orders, key 'columns\.id\.tests': unknown test 'uniqe'/);
   });
 });
 
 describe('critical gates in build', () => {
-  it('skip everything downstream of a failed critical test, build independent branches, exit 1', async () => {
-    const dir = tempProject({
-      'strata.yml': duckdbProjectYaml(),
+  eachEngine('skip everything downstream of a failed critical test, build independent branches, exit 1', async (project) => {
+    project.write({
+      'strata.yml': projectYaml(project),
       ...SEEDS,
       'models/stg_orders.sql': "select * from {{ ref('orders') }}",
       'models/order_totals.sql': "{{ config(materialized='table') }}select sum(amount) as total from {{ ref('stg_orders') }}",
@@ -205,10 +205,9 @@ models:
           - accepted_values: {values: [gold]}
 `,
     });
-    dirs.push(dir);
-    const result = await runCli(['build'], dir);
+    const result = await project.strata(['build']);
     assert.equal(result.code, 1);
-    const runResults = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: { name: string; status: string }[] };
+    const runResults = JSON.parse(readFileSync(path.join(project.dir, 'target/run_results.json'), 'utf8')) as { results: { name: string; status: string }[] };
     const status = Object.fromEntries(runResults.results.map((r) => [r.name, r.status]));
     assert.deepEqual(status, {
       customers: 'success',
@@ -221,27 +220,25 @@ models:
       report: 'skipped',
     });
     assert.match(result.stdout, /accepted_values_stg_orders_status: 1 failing row \(critical: nodes downstream were not built\)/);
-    const tables = await queryDuckdb(path.join(dir, 'target/test.duckdb'), "select table_name from information_schema.tables where table_name in ('order_totals', 'report')");
-    assert.deepEqual(tables, []);
+    assert.deepEqual(Object.keys(await project.relations(project.schema)).sort(), ['customers', 'customers_view', 'orders', 'stg_orders']);
 
-    const onlyCritical = await runCli(['build', '--select', 'tag:critical'], dir);
+    const onlyCritical = await project.strata(['build', '--select', 'tag:critical']);
     assert.equal(onlyCritical.code, 1);
     assert.match(onlyCritical.stdout, /Done\. PASS=0 WARN=0 ERROR=1 SKIP=0 TOTAL=1/);
   });
 
-  it('select tests through the models they test, and exclude them by name', async () => {
-    const dir = tempProject({
-      'strata.yml': duckdbProjectYaml(),
+  eachEngine('select tests through the models they test, and exclude them by name', async (project) => {
+    project.write({
+      'strata.yml': projectYaml(project),
       ...SEEDS,
       'seeds/schema.yml': 'seeds:\n  - name: orders\n    columns:\n      - name: id\n        tests: [unique, not_null]\n  - name: customers\n    columns:\n      - name: id\n        tests: [unique]\n',
     });
-    dirs.push(dir);
-    await runCli(['seed'], dir);
-    const result = await runCli(['test', '-s', 'orders', '--exclude', 'not_null_orders_id'], dir);
+    await project.strata(['seed']);
+    const result = await project.strata(['test', '-s', 'orders', '--exclude', 'not_null_orders_id']);
     assert.equal(result.code, 0);
     assert.match(result.stdout, /PASS unique_orders_id/);
     assert.doesNotMatch(result.stdout, /not_null_orders_id|unique_customers_id/);
-    const ls = await runCli(['ls', '-s', 'resource_type:test'], dir);
+    const ls = await project.strata(['ls', '-s', 'resource_type:test']);
     assert.deepEqual(ls.stdout.trim().split('\n').sort(), ['not_null_orders_id', 'unique_customers_id', 'unique_orders_id']);
   });
 });
