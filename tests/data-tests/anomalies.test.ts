@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { anomalyArgs } from '../../src/data-tests/anomaly/anomaly-tests.js';
 import { evaluateAnomaly } from '../../src/data-tests/anomaly/evaluate-anomaly.js';
-import { runCli } from '../helpers/run-cli.js';
-import { duckdbProjectYaml, removeProject, tempProject, writeFiles } from '../helpers/temp-project.js';
-
-const dirs: string[] = [];
-after(() => dirs.forEach(removeProject));
+import { eachEngine } from '../helpers/engines.js';
 
 /** A deterministic noisy series around `level` (±3%). */
 function noisy(level: number, n: number): number[] {
@@ -46,14 +42,15 @@ describe('anomaly detection', () => {
     assert.equal(evaluateAnomaly(130, [100, 100, 100], args).anomalous, true);
   });
 
-  it('runs from one line of YAML across builds, recording one point per new version of the data', async () => {
+  eachEngine('runs from one line of YAML across builds, recording one point per new version of the data', async (project) => {
     const rows = (n: number): string => `id,amount\n${Array.from({ length: n }, (_, i) => `${i},${i % 7 === 0 ? '' : i}`).join('\n')}\n`;
-    const dir = tempProject({
-      'strata.yml': duckdbProjectYaml(),
+    project.write({
+      'strata.yml': project.projectYaml(`metadata_schema: ${project.customSchema('meta')}\n`),
       'seeds/events.csv': rows(100),
       'seeds/schema.yml': 'seeds:\n  - name: events\n    tests:\n      - row_count_anomaly\n    columns:\n      - name: amount\n        tests: [null_rate_anomaly]\n',
     });
-    dirs.push(dir);
+    const dir = project.dir;
+    const runCli = (args: string[], _dir: string): ReturnType<typeof project.strata> => project.strata(args);
     const verdictOf = (): Record<string, { verdict: string; message?: string }> => {
       const results = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as {
         results: { name: string; test?: { verdict: string }; message?: string }[];
@@ -64,14 +61,14 @@ describe('anomaly detection', () => {
     assert.equal(first.code, 0, first.stdout + first.stderr);
     assert.match(verdictOf().row_count_anomaly_events!.message!, /not enough history yet: 0 of the 3/);
     for (const n of [102, 98, 101]) {
-      writeFiles(dir, { 'seeds/events.csv': rows(n) });
+      project.write({ 'seeds/events.csv': rows(n) });
       assert.equal((await runCli(['build'], dir)).code, 0);
     }
     // Re-running the tests on unchanged data adds no point to the history.
     assert.equal((await runCli(['test'], dir)).code, 0);
     assert.equal(verdictOf().row_count_anomaly_events!.verdict, 'pass');
 
-    writeFiles(dir, { 'seeds/events.csv': rows(300) });
+    project.write({ 'seeds/events.csv': rows(300) });
     const jump = await runCli(['build'], dir);
     assert.equal(jump.code, 0, 'anomalies warn by default');
     assert.equal(verdictOf().row_count_anomaly_events!.verdict, 'warn');

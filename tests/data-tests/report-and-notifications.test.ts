@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { queryDuckdb } from '../helpers/duckdb-query.js';
+import { eachEngine } from '../helpers/engines.js';
 import { runCli } from '../helpers/run-cli.js';
 import { duckdbProjectYaml, removeProject, tempProject } from '../helpers/temp-project.js';
 
@@ -26,10 +26,11 @@ const FAILING_PROJECT = {
 };
 
 describe('the observability report', () => {
-  it('is written as JSON and self-contained HTML after a build, and kept in the metadata schema', async () => {
-    const dir = tempProject({ 'strata.yml': duckdbProjectYaml(), ...FAILING_PROJECT });
-    dirs.push(dir);
-    const result = await runCli(['build'], dir);
+  eachEngine('is written as JSON and self-contained HTML after a build, and kept in the metadata schema', async (project) => {
+    const meta = project.customSchema('meta');
+    project.write({ 'strata.yml': project.projectYaml(`metadata_schema: ${meta}\n`), ...FAILING_PROJECT });
+    const dir = project.dir;
+    const result = await project.strata(['build']);
     assert.equal(result.code, 1);
     const runId = /Report: target\/reports\/(\S+)\.html/.exec(result.stdout)![1]!;
     const report = JSON.parse(readFileSync(path.join(dir, 'target/reports', `${runId}.json`), 'utf8')) as {
@@ -43,12 +44,12 @@ describe('the observability report', () => {
     assert.deepEqual(report.tests.map((t) => [t.name, t.verdict, t.critical]), [['accepted_values_orders_status', 'fail', true]]);
     assert.deepEqual(report.nodes.map((n) => [n.name, n.status, n.rows]), [['orders', 'success', 2], ['paid', 'skipped', undefined]]);
     const html = readFileSync(path.join(dir, 'target/reports', `${runId}.html`), 'utf8');
-    assert.match(html, /<h1>test_project: build <span class="badge bad">failure<\/span><\/h1>/);
+    assert.match(html, /<h1>contract: build <span class="badge bad">failure<\/span><\/h1>/);
     assert.doesNotMatch(html, /<script|https?:\/\//, 'readable offline: no scripts, no remote resources');
-    const runs = await queryDuckdb(path.join(dir, 'target/test.duckdb'), `select run_id, status from strata_meta.runs`);
-    assert.deepEqual(runs, [{ run_id: runId, status: 'failure' }]);
-    const results = await queryDuckdb(path.join(dir, 'target/test.duckdb'), `select unique_id, status, verdict from strata_meta.node_results order by unique_id`);
-    assert.equal(results.length, 3);
+    const table = (name: string): string => project.engine.dialect.relation({ schema: meta, identifier: name });
+    assert.deepEqual(await project.query(`select run_id, status from ${table('runs')}`), [{ run_id: runId, status: 'failure' }]);
+    const results = await project.query(`select unique_id, status, verdict from ${table('node_results')} order by unique_id`);
+    assert.deepEqual(results.map((r) => r.verdict), [null, null, 'fail']);
   });
 });
 
