@@ -185,6 +185,7 @@ function report(
     '  warm, git repository: the same with the project committed to git, so the history of each file is read (one `git log`, one `git cat-file --batch`).',
     `- Output: ${mib(size.bytes)} in ${size.files.toLocaleString('en')} files; \`data/index.js\` (read before the first render: nodes, edges, folder layout) ${mib(indexBytes)}; \`app.js\` (d3, dagre, DOMPurify, sql-formatter, diff, selector grammar) ${mib(appBytes)}.`,
     `- Peak RSS method: ${PEAK_RSS_METHOD}.`,
+    '- The machine is shared (see the load average above): on two cores with other work running, wall time is well above CPU time; CPU time is the steadier figure.',
     '',
     `First render of the graph page in headless Chromium (${CHROMIUM}, playwright-core), from file://, a fresh browser context each run: time from \`page.goto\` until the first node box is in the SVG. The page opens on the project's folders (50 boxes), laid out at generate time. Goal: under ${seconds(GOAL_RENDER_MS)} — ${renderGoal}.`,
     '',

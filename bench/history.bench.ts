@@ -373,7 +373,7 @@ async function benchEngine(engine: Engine, bin: string): Promise<Map<Work, { str
     await resetRolling();
     await runSql(engine, [`insert into ${engine.raw}.events select * from ${engine.raw}.events_batch`, ...analyze(`${engine.raw}.events`)]);
     for (const side of order) {
-      if (side === 'strata') record('windowed_incremental', side, await strata(engine, bin, ['-s', 'events_rolling'], /recomputed recent buckets/));
+      if (side === 'strata') record('windowed_incremental', side, await strata(engine, bin, ['-s', 'events_rolling'], /recomputed buckets from/));
       else record('windowed_incremental', side, await runSql(engine, handWindowedIncrementalSql(engine)));
     }
     await assertSame(engine, 'windowed incremental', `${s}.events_rolling`, `${engine.hand}.rolling`, WINDOW_COLUMNS);

@@ -140,7 +140,7 @@ async function main(): Promise<void> {
 async function benchPostgres(cli: string): Promise<Side[]> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
-  const sides: Side[] = [{ label: 'gzip -dc | psql COPY', runs: [] }, { label: 'strata load', runs: [] }];
+  const sides: Side[] = [{ label: 'gzip -dc piped to psql COPY', runs: [] }, { label: 'strata load', runs: [] }];
   const dir = strataProject('postgres');
   const url = new URL(PG_URL);
   const psqlArgs = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), '-d', url.pathname.slice(1) || 'postgres', '-q', '-v', 'ON_ERROR_STOP=1'];

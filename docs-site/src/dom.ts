@@ -86,3 +86,13 @@ export function replace(el: Element, ...children: (Child | Child[])[]): void {
   el.replaceChildren();
   append(el, children);
 }
+
+/** `3 hours ago`, `2 days ago`: how long before now an ISO time was. */
+export function timeAgo(iso: string | undefined, now = Date.now()): string {
+  const t = iso ? Date.parse(iso.includes('T') || iso.endsWith('Z') || /[+-]\d\d(:?\d\d)?$/.test(iso) ? iso : `${iso.replace(' ', 'T')}Z`) : Number.NaN;
+  if (Number.isNaN(t)) return '';
+  const minutes = Math.round((now - t) / 60_000);
+  if (minutes < 1) return 'just now';
+  const [value, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.round(minutes / 60), 'hour'] : [Math.round(minutes / 1440), 'day'];
+  return `${value} ${unit}${value === 1 ? '' : 's'} ago`;
+}

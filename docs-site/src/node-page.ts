@@ -1,7 +1,7 @@
 import type { ColumnRef, DetailColumn, IndexNode, NodeDetail, SiteIndex, TestInfo } from '../../src/docs/site-data.js';
 import { columnHref } from './column-graph.js';
 import { loadNode } from './data.js';
-import { formatCount, formatDuration, formatTime, h, setSanitizedHtml } from './dom.js';
+import { formatCount, formatDuration, formatTime, h, setSanitizedHtml, timeAgo } from './dom.js';
 import { historyView } from './history-view.js';
 import { displayName, nodeStatus } from './node-style.js';
 import { href, nodeHref } from './router.js';
@@ -92,6 +92,7 @@ function facts(index: SiteIndex, node: IndexNode, d: NodeDetail): HTMLElement {
   if (d.run) {
     const r = d.run;
     rows.push(['Last run', h('span', {}, h('span', { class: `status-text ${r.status}` }, r.status), ` ${formatTime(r.startedAt)} · ${formatDuration(r.durationMs)}${r.action ? ` · ${r.action}` : ''}${r.rows !== undefined ? ` · ${formatCount(r.rows)} rows` : ''}`)]);
+    if (r.status === 'success' && !d.freshness) rows.push(['Freshness', `built ${timeAgo(r.startedAt)} (${formatTime(r.startedAt)})`]);
     if (r.message) rows.push(['Run message', h('pre', { class: 'message' }, r.message)]);
   } else if (node.kind !== 'exposure' && node.kind !== 'source') {
     rows.push(['Last run', h('span', { class: 'muted' }, index.inputs.runResults.available ? 'not in the last run' : 'no data yet (no run results)')]);
@@ -106,7 +107,7 @@ function facts(index: SiteIndex, node: IndexNode, d: NodeDetail): HTMLElement {
     rows.push([
       'Freshness',
       f.latest
-        ? h('span', {}, f.status ? h('span', { class: `status-text ${f.status}` }, f.status) : null, ` latest ${f.latest} (${f.from})${thresholds ? ` · ${thresholds}` : ''}`)
+        ? h('span', {}, f.status ? h('span', { class: `status-text ${f.status}` }, f.status) : null, ` latest load ${timeAgo(f.latest)} (${f.latest}, from ${f.from})${thresholds ? ` · ${thresholds}` : ''}`)
         : h('span', { class: 'muted' }, `no data yet${thresholds ? ` · ${thresholds}` : ''}`),
     ]);
   }

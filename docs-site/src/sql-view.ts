@@ -11,11 +11,11 @@ const KEYWORDS = new Set(
   ).split(' '),
 );
 
-const TOKEN = /(--[^\n]*|\/\*[\s\S]*?\*\/)|('(?:[^']|'')*')|("(?:[^"]|"")*")|(\b\d+(?:\.\d+)?\b)|(\b[A-Za-z_][A-Za-z0-9_]*\b)|([\s\S])/g;
+const TOKEN = /(--[^\n]*|\/\*[\s\S]*?\*\/|\{#[\s\S]*?#\})|(\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\})|('(?:[^']|'')*')|("(?:[^"]|"")*")|(\b\d+(?:\.\d+)?\b)|(\b[A-Za-z_][A-Za-z0-9_]*\b)|([\s\S])/g;
 
 /**
- * SQL as highlighted DOM: comments, strings, quoted identifiers, numbers and keywords wrapped in
- * spans. Built from text nodes only, so nothing in the SQL can become markup.
+ * SQL as highlighted DOM: comments, template tags (`{{ }}`, `{% %}`, `{# #}`), strings, quoted
+ * identifiers, numbers and keywords wrapped in spans. Built from text nodes only, so nothing in the SQL can become markup.
  */
 export function highlightSql(sql: string): HTMLElement {
   const code = h('code', { class: 'sql' });
@@ -25,8 +25,8 @@ export function highlightSql(sql: string): HTMLElement {
     plain = '';
   };
   for (const m of sql.matchAll(TOKEN)) {
-    const [text, comment, str, ident, num, word] = m;
-    const cls = comment ? 'c' : str ? 's' : ident ? 'i' : num ? 'n' : word && KEYWORDS.has(word.toLowerCase()) ? 'k' : undefined;
+    const [text, comment, template, str, ident, num, word] = m;
+    const cls = comment ? 'c' : template ? 'j' : str ? 's' : ident ? 'i' : num ? 'n' : word && KEYWORDS.has(word.toLowerCase()) ? 'k' : undefined;
     if (!cls) {
       plain += text;
       continue;

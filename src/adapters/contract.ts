@@ -102,6 +102,8 @@ export interface Dialect {
   hash64(expr: string): string;
   /** A `timestamp with time zone` literal for an instant given in ISO 8601 UTC (`...Z`). */
   timestampTzLiteral(isoUtc: string): string;
+  /** A `timestamp` (without time zone) literal holding the UTC wall-clock time of an ISO 8601 UTC instant. */
+  timestampLiteral(isoUtc: string): string;
   /** An interval literal, e.g. `interval '6 days'`. */
   interval(amount: number, unit: IntervalUnit): string;
   /** `expr` truncated to `grain` in UTC, as a timestamp without time zone (UTC wall-clock time). */

@@ -196,11 +196,10 @@ async function parseModels(nodes: readonly GraphNode[], targetDir: string): Prom
       return { queries, reason: `DuckDB's SQL parser is not available (${describeError(error)})` };
     }
     try {
-      const trees = await serializer.serialize(todo.map((t) => t.sql));
+      const parsed = await serializer.serialize(todo.map((t) => t.sql), toQueryIr);
       todo.forEach((t, i) => {
-        const ir = toQueryIr(trees[i]);
-        queries.set(t.id, ir);
-        fresh.set(t.hash, ir);
+        queries.set(t.id, parsed[i]!);
+        fresh.set(t.hash, parsed[i]!);
       });
     } finally {
       serializer.close();
@@ -238,18 +237,32 @@ function readHeader(file: string, delimiter: string): string[] | undefined {
   }
 }
 
-/** HTML reports in `target/reports` (the observability reports), linked relative to the site. */
+/** Reports linked at most (newest first). */
+const MAX_REPORTS = 50;
+
+/**
+ * HTML reports in `target/reports` (the observability reports each run writes, named
+ * `<UTC time>-<run id>.html`), newest first, linked relative to the site.
+ */
 function findReports(targetDir: string): { title: string; href: string }[] {
   const dir = path.join(targetDir, 'reports');
   if (!existsSync(dir)) return [];
-  const out: { title: string; href: string }[] = [];
+  const out: { title: string; href: string; key: string }[] = [];
   const walk = (sub: string, depth: number): void => {
     for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
       const rel = sub ? `${sub}/${entry.name}` : entry.name;
       if (entry.isDirectory() && depth < 2) walk(rel, depth + 1);
-      else if (entry.isFile() && /\.html?$/i.test(entry.name)) out.push({ title: rel.replace(/\.html?$/i, '').replace(/[_-]+/g, ' '), href: `../reports/${rel}` });
+      else if (entry.isFile() && /\.html?$/i.test(entry.name)) {
+        const stem = entry.name.replace(/\.html?$/i, '');
+        const run = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-(\w+)$/.exec(stem);
+        const title = run ? `Run ${run[1]}-${run[2]}-${run[3]} ${run[4]}:${run[5]}:${run[6]} UTC (${run[7]})` : rel.replace(/\.html?$/i, '').replace(/[_-]+/g, ' ');
+        out.push({ title, href: `../reports/${rel}`, key: run ? stem : `0-${rel}` });
+      }
     }
   };
   walk('', 0);
-  return out.sort((a, b) => a.title.localeCompare(b.title));
+  return out
+    .sort((a, b) => b.key.localeCompare(a.key))
+    .slice(0, MAX_REPORTS)
+    .map(({ title, href }) => ({ title, href }));
 }

@@ -10,6 +10,7 @@ import { registerLoadCommand } from './commands/load.js';
 import { registerLsCommand } from './commands/ls.js';
 import { registerQueryCommand } from './commands/query.js';
 import { registerRunCommands } from './commands/run.js';
+import { registerReleaseCommands } from './commands/release.js';
 
 /** Runs the CLI with `argv` (as in process.argv) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCompileCommand(program, setExitCode);
   registerLoadCommand(program, setExitCode);
   registerRunCommands(program, setExitCode);
+  registerReleaseCommands(program, setExitCode);
   registerLsCommand(program, setExitCode);
   registerQueryCommand(program, setExitCode);
   registerCleanCommand(program, setExitCode);

@@ -137,7 +137,8 @@ export function buildSite(inputs: SiteInputs): SiteContent {
     if (i === undefined) continue;
     const own = siteNodes[i]!;
     const documented = own.kind === 'exposure' ? [] : own.columns.map((c) => c.name);
-    const matched = matchColumns(lineage, columnsOf.get(i) ?? (lineage.columns ? undefined : documented));
+    const materialized = own.kind === 'model' ? own.config.materialized : undefined;
+    const matched = matchColumns(lineage, columnsOf.get(i) ?? (lineage.columns ? undefined : documented), materialized);
     const byColumn = new Map<string, ColumnLineage>();
     for (const [column, c] of matched) {
       const sources = c.sources.map(toRef);
@@ -331,20 +332,33 @@ function ownerOf(n: SiteNode): string | undefined {
   return typeof meta.owner === 'string' ? meta.owner : undefined;
 }
 
-/** Traced columns keyed by the node's real column names: by name, or by position when the names differ but the count matches. */
-function matchColumns(lineage: QueryLineage, names: readonly string[] | undefined): [string, TracedColumn][] {
+/** Materializations whose relation has exactly the columns of the model's SQL. */
+const PLAIN_MATERIALIZATIONS = new Set(['view', 'table', 'incremental', 'ephemeral']);
+
+/**
+ * Traced columns keyed by the node's real column names: by name, or by position for an
+ * expression without an alias (the engine names it). A column of the relation that the SQL does
+ * not produce is reported, naming the materialization when it is one that adds columns.
+ */
+function matchColumns(lineage: QueryLineage, names: readonly string[] | undefined, materialized: string | undefined): [string, TracedColumn][] {
   const traced = lineage.columns;
   if (!traced) {
     return (names ?? []).map((name) => [name, { name, sources: [], transform: 'expression', untraced: lineage.problem ?? 'cannot be traced' }]);
   }
   if (!names) return traced.map((c) => [c.name, c]);
   const byName = new Map(traced.map((c) => [c.name.toLowerCase(), c]));
-  const allNamed = names.every((n) => byName.has(n.toLowerCase()));
-  if (!allNamed && names.length === traced.length) return names.map((name, i) => [name, { ...traced[i]!, name }]);
-  return names.map((name) => [
-    name,
-    byName.get(name.toLowerCase()) ?? { name, sources: [], transform: 'expression', untraced: `${name} is not an output column of the compiled SQL as parsed` },
-  ]);
+  const sameShape = names.length === traced.length;
+  const missing = (name: string): string =>
+    materialized && !PLAIN_MATERIALIZATIONS.has(materialized)
+      ? `added by the ${materialized} materialization, not computed by the model's SQL: not traced`
+      : `${name} is not an output column of the compiled SQL as parsed`;
+  return names.map((name, i) => {
+    const found = byName.get(name.toLowerCase());
+    if (found) return [name, found];
+    const positional = sameShape ? traced[i] : undefined;
+    if (positional?.unnamed) return [name, { ...positional, name }];
+    return [name, { name, sources: [], transform: 'expression', untraced: missing(name) }];
+  });
 }
 
 /** Node indices with every node after its parents (cycles, which compile rejects, are appended). */

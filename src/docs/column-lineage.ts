@@ -17,6 +17,8 @@ export interface TracedColumn {
   readonly transform: ColumnTransform;
   /** Why (part of) the column could not be traced; its `sources` are then incomplete. */
   readonly untraced?: string;
+  /** The expression has no alias: the engine names the column itself, so match it by position. */
+  readonly unnamed?: true;
 }
 
 /** What a relation named in FROM is: a project node (with its columns when known) or something else. */
@@ -148,8 +150,8 @@ function traceSelect(query: SelectIr, outer: Scope, lookup: RelationLookup, node
       }
       continue;
     }
-    const name = item.name ?? `column_${columns.length + 1}`;
-    columns.push(traceExpr(name, item.expr, scope, columns, lookup, nodeCtes));
+    const traced = traceExpr(item.name ?? `column_${columns.length + 1}`, item.expr, scope, columns, lookup, nodeCtes);
+    columns.push(item.name === undefined ? { ...traced, unnamed: true } : traced);
   }
   return { columns };
 }

@@ -77,6 +77,9 @@ const AGGREGATES = new Set([
 
 type Json = Record<string, unknown>;
 
+/** Keys of expression nodes that never hold a column reference (skipped when walking an expression). */
+const LEAF_KEYS = new Set(['class', 'type', 'alias', 'query_location', 'cast_type', 'function_name', 'schema', 'catalog', 'value', 'comparison_type', 'subquery_type']);
+
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
@@ -226,11 +229,16 @@ export function expression(node: unknown): ExprIr {
         // depends on every column in scope, which lineage does not expand.
         unsupported = 'a * inside an expression';
         return;
+      case 'CONSTANT':
+      case 'PARAMETER':
+      case 'DEFAULT':
+        return;
       default:
         break;
     }
-    for (const [key, child] of Object.entries(value)) {
-      if (key === 'class' || key === 'type' || key === 'alias' || key === 'query_location') continue;
+    for (const key in value) {
+      if (LEAF_KEYS.has(key)) continue;
+      const child = value[key];
       if (typeof child === 'object' && child !== null) visit(child, lambdaParams);
     }
   };

@@ -62,19 +62,29 @@ export function markdownToText(markdown: string): string {
     .trim();
 }
 
-/** A renderer that caches by text: descriptions repeat (docs blocks, shared column docs). */
+/**
+ * Text that Markdown renders as one plain paragraph: words, digits, spaces and light punctuation,
+ * not starting with a digit (`1.` would open a list), no URL or e-mail (autolinks), no markup.
+ */
+const PLAIN = /^(?![0-9])[\p{L}\p{N} ,;()'"?]+[.]?$/u;
+const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/**
+ * A renderer that caches by text (descriptions repeat: docs blocks, shared column docs) and skips
+ * Markdown for descriptions that are one plain sentence, the common case on large projects.
+ */
 export function cachedRenderer(): { html(markdown: string): string; text(markdown: string): string } {
   const html = new Map<string, string>();
   const text = new Map<string, string>();
   return {
     html(markdown) {
       let out = html.get(markdown);
-      if (out === undefined) html.set(markdown, (out = renderMarkdown(markdown)));
+      if (out === undefined) html.set(markdown, (out = PLAIN.test(markdown.trim()) ? `<p>${escapeHtml(markdown.trim())}</p>\n` : renderMarkdown(markdown)));
       return out;
     },
     text(markdown) {
       let out = text.get(markdown);
-      if (out === undefined) text.set(markdown, (out = markdownToText(markdown)));
+      if (out === undefined) text.set(markdown, (out = PLAIN.test(markdown.trim()) ? markdown.trim() : markdownToText(markdown)));
       return out;
     },
   };

@@ -39,7 +39,16 @@ async function openPage(): Promise<{ page: Page; errors: string[]; dialogs: stri
   return { page, errors, dialogs };
 }
 
-const shot = (page: Page, name: string, fullPage = false): Promise<Buffer> => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
+/** Saves a screenshot; `tall` grows the window first (the page scrolls inside its main panel, not the document). */
+async function shot(page: Page, name: string, tall = false): Promise<void> {
+  if (tall) {
+    const height = await page.evaluate(() => (document.querySelector('main')?.scrollHeight ?? 900) + 60);
+    await page.setViewportSize({ width: 1440, height: Math.min(4000, Math.max(900, height)) });
+    await page.waitForTimeout(100);
+  }
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+  if (tall) await page.setViewportSize({ width: 1440, height: 900 });
+}
 
 async function ready(page: Page): Promise<void> {
   await page.waitForSelector('body[data-ready="true"]');
@@ -99,6 +108,13 @@ describe('documentation site in headless Chromium', { skip }, () => {
     }
     assert.ok(labels.some((l) => l.startsWith('market.')), 'the graph shows the sources');
     await shot(page, 'graph');
+    await page.goto(pathToFileURL(path.join(site, 'index.html')).href + '#/project');
+    await page.waitForSelector('ul.inputs');
+    assert.match((await page.locator('ul.inputs').textContent()) ?? '', /Last run results/);
+    await shot(page, 'project', true);
+    await page.goto(pathToFileURL(path.join(site, 'index.html')).href + '#/node/source.market_data.market.trades');
+    await page.waitForSelector('#section-loads');
+    await shot(page, 'source-page', true);
     assert.deepEqual(errors, []);
     await page.close();
   });

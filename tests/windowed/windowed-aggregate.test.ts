@@ -38,7 +38,7 @@ eachEngine('windowed_aggregate: rolling windows over time, not rows, with UTC da
     ]),
     'seeds/_seeds.yml': SEED_TYPES,
     'models/daily.sql': `{{ config(materialized='windowed_aggregate', time_column='happened_at', partition_by='account', grain='day',
-      windows=['1 day', '7 days'], aggregations={'amount': ['sum', 'count', 'avg', 'min', 'max', 'first', 'last', 'stddev']}) }}
+      windows=['1 day', '7 days'], lookback='7 days', aggregations={'amount': ['sum', 'count', 'avg', 'min', 'max', 'first', 'last', 'stddev']}) }}
 select account, happened_at, amount from {{ ref('events') }}`,
   });
   await ok(project, ['build'], KOLKATA);
@@ -62,7 +62,8 @@ select account, happened_at, amount from {{ ref('events') }}`,
     'amount_sum_7d', 'amount_count_7d', 'amount_avg_7d', 'amount_min_7d', 'amount_max_7d', 'amount_first_7d', 'amount_last_7d', 'amount_stddev_7d',
   ]);
 
-  // A new batch: only the buckets its windows touch are recomputed; the result equals a full build.
+  // A new batch: only the buckets from the last one built, less the 7 days of lookback, are
+  // recomputed (so the late event of b is picked up); the result equals a full build.
   project.write({
     'seeds/events.csv': eventsSeed([
       'a,2024-01-01 10:00:00+00,1',
@@ -73,12 +74,13 @@ select account, happened_at, amount from {{ ref('events') }}`,
       'b,2024-01-05 00:00:00+00,5',
       'a,2024-01-10 18:00:00+00,32',
       'a,2024-01-14 00:00:00+00,64',
-      'c,2023-12-31 00:00:00+00,7',
+      'b,2024-01-05 12:00:00+00,6',
+      'c,2024-01-12 00:00:00+00,7',
     ]),
   });
   await ok(project, ['seed']);
   const out = await ok(project, ['run']);
-  assert.match(out, /recomputed recent buckets of table.*OK 4 rows/);
+  assert.match(out, /recomputed buckets from 2024-01-03 00:00:00.*OK 5 rows/);
   const incremental = await rolling(project);
   assert.deepEqual(incremental.find((r) => r[0] === 'a' && r[1] === '2024-01-14'), ['a', '2024-01-14', 64, 120, 4, 30, 8, 64, 8, 64, sd([8, 16, 32, 64])]);
   await ok(project, ['run', '--full-refresh']);

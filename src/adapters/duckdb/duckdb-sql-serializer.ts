@@ -4,10 +4,11 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 export interface SqlSerializer {
   /**
    * The syntax tree of each SQL text as `json_serialize_sql` returns it (parsed JSON, one
-   * statement each), in the same order. A text that does not parse yields DuckDB's
-   * `{ error: true, error_message }`.
+   * statement each), in the same order, passed through `convert` as soon as it arrives (so the
+   * large trees of thousands of queries are never all in memory at once). A text that does not
+   * parse yields DuckDB's `{ error: true, error_message }`.
    */
-  serialize(sqls: readonly string[]): Promise<unknown[]>;
+  serialize<T = unknown>(sqls: readonly string[], convert?: (tree: unknown) => T): Promise<T[]>;
   close(): void;
 }
 
@@ -24,7 +25,7 @@ const literal = (sql: string): string => `'${sql.replace(/'/g, "''")}'`;
  * query does not hide the trees of the others.
  */
 export async function createSqlSerializer(parallelism = 2): Promise<SqlSerializer> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: String(Math.max(1, parallelism)) });
+  const instance = await DuckDBInstance.create(':memory:', { threads: String(Math.max(1, parallelism)), memory_limit: '256MB' });
   const connections = await Promise.all(Array.from({ length: Math.max(1, parallelism) }, () => instance.connect()));
   const call = async (connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>> => {
     try {
@@ -36,8 +37,8 @@ export async function createSqlSerializer(parallelism = 2): Promise<SqlSerialize
     }
   };
   return {
-    async serialize(sqls) {
-      const out: unknown[] = new Array(sqls.length);
+    async serialize<T>(sqls: readonly string[], convert: (tree: unknown) => T = (tree) => tree as T): Promise<T[]> {
+      const out: T[] = new Array<T>(sqls.length);
       let next = 0;
       const worker = async (connection: DuckDBConnection): Promise<void> => {
         for (let start = next; start < sqls.length; start = next) {
@@ -47,10 +48,10 @@ export async function createSqlSerializer(parallelism = 2): Promise<SqlSerialize
           const tree = await call(connection, batch.join('\n;\n'));
           const statements = Array.isArray(tree.statements) ? (tree.statements as unknown[]) : [];
           if (tree.error !== true && statements.length === batch.length) {
-            statements.forEach((statement, i) => (out[start + i] = { error: false, statements: [statement] }));
+            statements.forEach((statement, i) => (out[start + i] = convert({ error: false, statements: [statement] })));
             continue;
           }
-          for (let i = 0; i < batch.length; i += 1) out[start + i] = await call(connection, batch[i]!);
+          for (let i = 0; i < batch.length; i += 1) out[start + i] = convert(await call(connection, batch[i]!));
         }
       };
       await Promise.all(connections.map(worker));

@@ -105,10 +105,11 @@ export abstract class AnsiDialect implements Dialect {
   }
 
   timestampTzLiteral(isoUtc: string): string {
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(isoUtc)) {
-      throw new StrataError('internal', `not an ISO 8601 UTC instant: ${isoUtc}`);
-    }
-    return `cast(${this.quoteLiteral(isoUtc.replace('T', ' ').replace('Z', '+00'))} as timestamp with time zone)`;
+    return `cast(${this.quoteLiteral(`${utcText(isoUtc)}+00`)} as timestamp with time zone)`;
+  }
+
+  timestampLiteral(isoUtc: string): string {
+    return `cast(${this.quoteLiteral(utcText(isoUtc))} as timestamp)`;
   }
 
   interval(amount: number, unit: IntervalUnit): string {
@@ -125,4 +126,12 @@ export abstract class AnsiDialect implements Dialect {
   utcToTimestampTz(expr: string): string {
     return `((${expr}) at time zone 'UTC')`;
   }
+}
+
+/** `2024-03-31T10:00:00.5Z` → `2024-03-31 10:00:00.5` (refusing anything that is not an ISO 8601 UTC instant). */
+function utcText(isoUtc: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(isoUtc)) {
+    throw new StrataError('internal', `not an ISO 8601 UTC instant: ${isoUtc}`);
+  }
+  return isoUtc.replace('T', ' ').replace('Z', '');
 }

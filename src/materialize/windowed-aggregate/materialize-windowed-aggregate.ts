@@ -1,17 +1,20 @@
 import type { ColumnDescription, Dialect, TemporalKind } from '../../adapters/contract.js';
 import type { ModelNode } from '../../manifest/types.js';
 import { StrataError } from '../../shared/errors.js';
-import { describeQuery } from '../describe-query.js';
+import { describeQuery, queryText } from '../describe-query.js';
+import { isoMicros } from '../history/plan-history-run.js';
 import { applyConfiguredGrants } from '../grants.js';
-import type { Materializer } from '../strategy.js';
+import type { MaterializationResult, Materializer } from '../strategy.js';
 import { buildAndSwapTable, stagingRelation } from '../swap-in.js';
-import { BUCKET_COLUMN, outputColumns, watermarksSql, windowedSql, type WindowedSqlInput } from './windowed-sql.js';
+import { BUCKET_COLUMN, instantLiteral, outputColumns, watermarkSql, windowedSql, type WindowedSqlInput } from './windowed-sql.js';
 
 /**
  * `windowed_aggregate`: rolling time windows per partition and grain bucket (windowed-sql.ts).
  * The first run (or a full refresh, or new output columns) builds the table and swaps it in.
- * Later runs recompute, per partition, the buckets from the last one built (less `lookback`)
- * on, reading only the events their windows reach, and replace them in one transaction.
+ * Later runs recompute the buckets from the last one built (less `lookback`) on, in every
+ * partition, reading only the events their windows reach, and replace them in one transaction.
+ * Events older than that (a partition that lags, a late event) are picked up only within
+ * `lookback`, or by a full refresh.
  */
 export const materializeWindowedAggregate: Materializer<ModelNode> = async (node, context) => {
   const { connection, adapter, existing } = context;
@@ -24,42 +27,34 @@ export const materializeWindowedAggregate: Materializer<ModelNode> = async (node
 
   const fullRefresh = context.fullRefresh && node.config.fullRefresh !== false;
   const current = existing?.kind === 'table' && !fullRefresh ? (await adapter.listColumns(connection, node.relation)).map((c) => c.name) : [];
-  if (current.join('\u0000') !== expected.join('\u0000')) {
+  const rebuild = async (): Promise<MaterializationResult> => {
     const rows = await buildAndSwapTable(node.relation, context, node.config.grants, async (temporary) => {
       await connection.execute(d.createTableAs(temporary, windowedSql(input)));
     });
     return { action: 'created table', rows };
-  }
+  };
+  if (current.join('\u0000') !== expected.join('\u0000')) return rebuild();
 
+  const [bounds] = await queryText(connection, watermarkSql(input, node.relation));
+  if (!bounds?.from || !bounds.read_from) return rebuild();
+  const from = isoMicros(bounds.from);
   const q = (n: string): string => d.quoteIdentifier(n);
   const t = d.relation(node.relation);
-  const watermarks = stagingRelation(d, node.relation, 'watermarks');
   const batch = stagingRelation(d, node.relation, 'batch');
-  const dropStaged = async (): Promise<void> => {
-    await connection.execute(d.drop(batch, 'table'));
-    await connection.execute(d.drop(watermarks, 'table'));
-  };
-  await dropStaged();
+  await connection.execute(d.drop(batch, 'table'));
   try {
-    await connection.execute(d.createTableAs(watermarks, watermarksSql(input, node.relation)));
-    await connection.execute(d.createTableAs(batch, windowedSql(input, watermarks)));
+    await connection.execute(d.createTableAs(batch, windowedSql(input, { from, readFrom: isoMicros(bounds.read_from) })));
     const outKind: TemporalKind = input.timeKind === 'timestamptz' ? 'timestamptz' : 'timestamp';
-    const match = settings.partitionBy.map((p) => `w.${q(p)} = t.${q(p)}`);
-    const recomputed = `exists (select 1 from ${d.relation(watermarks)} as w where ${[...match, `${d.utcBucket(`t.${q(BUCKET_COLUMN)}`, outKind, settings.grain)} >= w.${q('_from')}`].join(' and ')})`;
-    // Rows of a partition with a NULL value match no watermark: they were all recomputed.
-    const nullPartition = settings.partitionBy.map((p) => `t.${q(p)} is null`);
     const list = expected.map(q).join(', ');
     await connection.transaction(async () => {
-      // Separate statements: an OR would keep engines from running the EXISTS as a semi-join.
-      await connection.execute(`delete from ${t} as t where ${recomputed}`);
-      if (nullPartition.length) await connection.execute(`delete from ${t} as t where ${nullPartition.join(' or ')}`);
+      await connection.execute(`delete from ${t} where ${q(BUCKET_COLUMN)} >= ${instantLiteral(d, outKind, from)}`);
       await connection.execute(`insert into ${t} (${list}) select ${list} from ${d.relation(batch)}`);
       await applyConfiguredGrants(context, node.relation, 'table', node.config.grants);
     });
     const count = await connection.query(`select count(*) as n from ${d.relation(batch)}`);
-    return { action: 'recomputed recent buckets of table', rows: Number(count.rows[0]?.n ?? 0) };
+    return { action: `recomputed buckets from ${from.slice(0, 19).replace('T', ' ')}`, rows: Number(count.rows[0]?.n ?? 0) };
   } finally {
-    await dropStaged();
+    await connection.execute(d.drop(batch, 'table'));
   }
 };
 

@@ -60,31 +60,41 @@ function reachSeconds(interval: string): number {
   return m ? Number(m[1]) * (size[m[2]!] ?? 1) : 0;
 }
 
-/** Watermarks of an incremental run: per partition, the first bucket to recompute (`_from`) and the first to read (`_read_from`). */
-export function watermarksSql(input: WindowedSqlInput, target: Relation): string {
+/**
+ * The bounds of an incremental run, as UTC text: `from`, the first bucket to recompute (the last
+ * bucket built, less `lookback`), and `read_from`, the first instant whose events its windows
+ * reach. NULLs when the table is empty.
+ */
+export function watermarkSql(input: WindowedSqlInput, target: Relation): string {
   const { dialect: d, settings } = input;
   const q = (n: string): string => d.quoteIdentifier(n);
   const outKind: TemporalKind = input.timeKind === 'timestamptz' ? 'timestamptz' : 'timestamp';
   const last = `max(${d.utcBucket(`t.${q(BUCKET_COLUMN)}`, outKind, settings.grain)})`;
   const from = settings.lookback ? `date_trunc('${settings.grain}', ${last} - ${d.interval(settings.lookback.amount, settings.lookback.unit)})` : last;
   const reach = maxReach(d, settings);
-  const partition = settings.partitionBy.map((p) => `t.${q(p)}`);
-  return `select ${[...partition, `${from} as ${q('_from')}`, `${reach ? `${from} - ${reach}` : from} as ${q('_read_from')}`].join(', ')}
-from ${d.relation(target)} as t${partition.length ? `\ngroup by ${partition.join(', ')}` : ''}`;
+  const readFrom = reach ? `x.${q('_from')} - ${reach}` : `x.${q('_from')}`;
+  return `select ${d.stableText(`x.${q('_from')}`, 'timestamp')} as ${q('from')}, ${d.stableText(readFrom, 'timestamp')} as ${q('read_from')}
+from (select ${from} as ${q('_from')} from ${d.relation(target)} as t) as x`;
+}
+
+/** Bounds of an incremental run (ISO UTC instants): recompute buckets from `from`, reading events from `readFrom`. */
+export interface IncrementalBounds {
+  readonly from: string;
+  readonly readFrom: string;
 }
 
 /**
  * One row per partition and bucket that has events, with each aggregation over each rolling
  * window ending with that bucket (or over the bucket alone, for resampling). Events are first
  * aggregated per bucket, then windows roll over buckets with `range` frames on the bucket time,
- * so a window covers a span of time, never a number of rows. With `watermarks`, only events from
- * each partition's `_read_from` are read and only buckets from its `_from` are returned.
+ * so a window covers a span of time, never a number of rows. With `bounds`, only events from
+ * `readFrom` are read (a constant, so engines prune what they scan) and only buckets from `from`
+ * are returned.
  */
-export function windowedSql(input: WindowedSqlInput, watermarks?: Relation): string {
+export function windowedSql(input: WindowedSqlInput, bounds?: IncrementalBounds): string {
   const { dialect: d, settings } = input;
   const q = (n: string): string => d.quoteIdentifier(n);
   const partition = settings.partitionBy.map(q);
-  const match = (a: string, b: string): string => (settings.partitionBy.length ? settings.partitionBy.map((p) => `${a}.${q(p)} = ${b}.${q(p)}`).join(' and ') : 'true');
   const bucket = d.utcBucket(`s.${q(settings.timeColumn)}`, input.timeKind, settings.grain);
   const order = [q(settings.timeColumn), ...settings.orderBy];
   const double = d.typeName('double');
@@ -178,14 +188,14 @@ export function windowedSql(input: WindowedSqlInput, watermarks?: Relation): str
     }
   });
 
-  const source = watermarks
-    ? `select s.* from (\n${input.sourceSql}\n) as s\n  left join ${d.relation(watermarks)} as wm on ${match('s', 'wm')}\n  where wm.${q('_read_from')} is null or ${bucket} >= wm.${q('_read_from')}`
+  const source = bounds
+    ? `select s.* from (\n${input.sourceSql}\n) as s\n  where s.${q(settings.timeColumn)} >= ${instantLiteral(d, input.timeKind, bounds.readFrom)}`
     : `select s.* from (\n${input.sourceSql}\n) as s`;
   const bucketOut = input.timeKind === 'timestamptz' ? d.utcToTimestampTz(`r.${q('_bucket')}`) : `r.${q('_bucket')}`;
   const partitionOut = settings.partitionBy.map((p) => `r.${q(p)}`);
   const rolled = `select ${[...partition, q('_bucket'), ...outputs].join(',\n    ')}
   from buckets${windowDefs.length ? `\n  window ${windowDefs.join(',\n    ')}` : ''}`;
-  const filter = watermarks ? `\nleft join ${d.relation(watermarks)} as wm on ${match('r', 'wm')}\nwhere wm.${q('_from')} is null or r.${q('_bucket')} >= wm.${q('_from')}` : '';
+  const filter = bounds ? `\nwhere r.${q('_bucket')} >= ${d.timestampLiteral(bounds.from)}` : '';
   const names = outputColumns(settings).slice(settings.partitionBy.length + 1).map((n) => `r.${q(n)}`);
   return `with src as (
   ${source}
@@ -200,4 +210,9 @@ rolled as (
 )
 select ${[...partitionOut, `${bucketOut} as ${q(BUCKET_COLUMN)}`, ...names].join(', ')}
 from rolled as r${filter}`;
+}
+
+/** A literal of the instant `iso` (UTC) comparable with a column of kind `kind`. */
+export function instantLiteral(dialect: Dialect, kind: TemporalKind, iso: string): string {
+  return kind === 'timestamptz' ? dialect.timestampTzLiteral(iso) : dialect.timestampLiteral(iso);
 }
