@@ -7,6 +7,9 @@ import { projectCommit } from '../load/project-commit.js';
 import type { SourceNode } from '../manifest/types.js';
 import { writeJsonArtifact } from '../manifest/write-artifact.js';
 import { STRATA_VERSION } from '../shared/version.js';
+import { MetadataStore } from '../observability/metadata-store.js';
+import type { LoadedFileEntry } from '../observability/report/run-report.js';
+import { finishRun, newRunId, type RunFinish } from './finish-run.js';
 import { openProject, type CommonOptions } from './project-session.js';
 
 export interface LoadOptions extends CommonOptions {
@@ -20,6 +23,8 @@ export interface LoadOptions extends CommonOptions {
    */
   readonly upstreamOfSelection?: boolean;
   readonly listener?: LoadListener;
+  /** Write a run report and notify (true for `strata load`; `build` reports the load with its own run). */
+  readonly report?: boolean;
 }
 
 export interface LoadOutcome {
@@ -27,6 +32,8 @@ export interface LoadOutcome {
   readonly sources: number;
   readonly elapsedMs: number;
   readonly resultsPath: string | undefined;
+  /** The run report, when this load wrote one. */
+  readonly finish?: RunFinish;
 }
 
 /** `strata load`: brings new landing files of the selected sources into raw, holding the run lock. */
@@ -40,6 +47,7 @@ export async function loadSources(options: LoadOptions): Promise<LoadOutcome> {
   if (specs.length === 0) return { files: [], sources: 0, elapsedMs: Date.now() - started, resultsPath: undefined };
   const adapter = await session.connect();
   let files: FileOutcome[];
+  let finish: RunFinish | undefined;
   try {
     files = await loadLanding({
       adapter,
@@ -51,6 +59,11 @@ export async function loadSources(options: LoadOptions): Promise<LoadOutcome> {
       gitCommit: projectCommit(session.root),
       listener: options.listener,
     });
+    if (options.report !== false) {
+      const store = new MetadataStore(adapter, config.metadata_schema);
+      await adapter.withConnection((c) => store.ensure(c));
+      finish = await finishRun({ session, adapter, store, runId: newRunId(new Date(started)), command: 'load', startedAt: new Date(started), results: [], files: fileEntries(files) });
+    }
   } finally {
     await adapter.close();
   }
@@ -61,7 +74,22 @@ export async function loadSources(options: LoadOptions): Promise<LoadOutcome> {
     elapsedMs,
     files,
   });
-  return { files, sources: specs.length, elapsedMs, resultsPath };
+  return { files, sources: specs.length, elapsedMs, resultsPath, finish };
+}
+
+/** Files of a load as the run report lists them (unchanged files, seen before, are left out). */
+export function fileEntries(files: readonly FileOutcome[]): LoadedFileEntry[] {
+  return files
+    .filter((f) => f.status !== 'unchanged')
+    .map((f) => ({
+      source: f.source,
+      path: f.path,
+      status: f.status,
+      rows: f.rows,
+      loadId: f.loadId === undefined ? undefined : String(f.loadId),
+      loadDate: f.loadDate,
+      message: f.error ?? (f.duplicateOf ? `same content as ${f.duplicateOf.path}` : f.schemaChanges.join('; ') || undefined),
+    }));
 }
 
 /** The selected source nodes that declare a landing zone (with `upstreamOfSelection`, also those the selection reads). */

@@ -9,6 +9,7 @@ import type { GraphNode } from '../manifest/types.js';
 import { writeJsonArtifact } from '../manifest/write-artifact.js';
 import { STRATA_VERSION } from '../shared/version.js';
 import { MetadataStore } from '../observability/metadata-store.js';
+import type { LoadedFileEntry } from '../observability/report/run-report.js';
 import { finishRun, newRunId, type RunFinish } from './finish-run.js';
 import { openProject, type CommonOptions } from './project-session.js';
 
@@ -22,6 +23,8 @@ export interface RunOptions extends CommonOptions {
   readonly listener: RunListener;
   /** The command name recorded in run_results.json. */
   readonly command: string;
+  /** Files `build` loaded just before, reported with this run. */
+  readonly loadedFiles?: readonly LoadedFileEntry[];
 }
 
 export interface RunOutcome {
@@ -80,7 +83,7 @@ export async function runProject(options: RunOptions): Promise<RunOutcome> {
       elapsedMs,
       results,
     });
-    const finish = await finishRun({ session, adapter, store, runId, command: options.command, startedAt: new Date(started), results });
+    const finish = await finishRun({ session, adapter, store, runId, command: options.command, startedAt: new Date(started), results, files: options.loadedFiles });
     return { runId, results, elapsedMs, warnings: compiled.warnings, runResultsPath, finish };
   } finally {
     await adapter.close();

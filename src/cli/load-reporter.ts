@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { LoadOutcome } from '../app/load.js';
 import type { FileOutcome, LoadListener } from '../load/load-landing.js';
 import type { Output } from './output.js';
@@ -73,7 +74,7 @@ export function loadCounts(files: readonly FileOutcome[]): { loaded: number; dup
 export function printLoadSummary(out: Output, outcome: LoadOutcome): void {
   const c = loadCounts(outcome.files);
   if (out.json) {
-    out.event({ event: 'load_finished', ...c, files: outcome.files.length, sources: outcome.sources, elapsedMs: outcome.elapsedMs, loadResults: outcome.resultsPath });
+    out.event({ event: 'load_finished', ...c, files: outcome.files.length, sources: outcome.sources, elapsedMs: outcome.elapsedMs, loadResults: outcome.resultsPath, report: outcome.finish?.htmlPath });
     return;
   }
   if (outcome.sources === 0) {
@@ -93,4 +94,8 @@ export function printLoadSummary(out: Output, outcome: LoadOutcome): void {
   }
   out.line('');
   out.line(`Done. NEW=${c.loaded} SKIP=${c.duplicate + c.unchanged} FAIL=${c.failed} TOTAL=${outcome.files.length}`);
+  if (outcome.finish) {
+    out.line(`Report: ${path.relative(process.cwd(), outcome.finish.htmlPath) || outcome.finish.htmlPath}`);
+    for (const n of outcome.finish.notifications) if (n.error) out.error(out.color.yellow(`warning: could not notify ${n.notifier}: ${n.error}`));
+  }
 }

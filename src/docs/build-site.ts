@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { GraphNode, Manifest, ModelNode, SeedNode, SourceNode } from '../manifest/types.js';
-import type { QueryLineage, TracedColumn, UpstreamColumn } from './column-lineage.js';
+import type { UpstreamColumn } from './column-lineage.js';
 import { describeTests, summarizeTests, type NodeTests } from './describe-tests.js';
 import type { GitHistories } from './git-history.js';
+import { matchColumns } from './match-columns.js';
 import { fullLayout, overviewLayout } from './project-layouts.js';
 import type { QueryIr } from './query-ir.js';
 import { relationKey, type Catalog } from './read-catalog.js';
@@ -23,6 +24,7 @@ import {
   type SiteIndex,
   type SiteNodeKind,
 } from './site-data.js';
+import { sourceFreshness } from './source-freshness.js';
 import { traceProjectColumns } from './trace-project-columns.js';
 
 /** Everything `docs generate` gathered; only `manifest` is required. */
@@ -204,7 +206,7 @@ export function buildSite(inputs: SiteInputs): SiteContent {
       return {
         ...detail,
         settings: n.settings,
-        freshness: freshnessOf(n, catalogEntry?.latestLoad ?? lastLoaded, now, catalogEntry?.latestLoad ? undefined : lastLoaded ? 'the last file loaded' : undefined),
+        freshness: sourceFreshness(n, catalogEntry?.latestLoad ?? lastLoaded, now, catalogEntry?.latestLoad ? undefined : lastLoaded ? 'the last file loaded' : undefined),
         ...(loads ? { loads } : {}),
       };
     }
@@ -332,35 +334,6 @@ function ownerOf(n: SiteNode): string | undefined {
   return typeof meta.owner === 'string' ? meta.owner : undefined;
 }
 
-/** Materializations whose relation has exactly the columns of the model's SQL. */
-const PLAIN_MATERIALIZATIONS = new Set(['view', 'table', 'incremental', 'ephemeral']);
-
-/**
- * Traced columns keyed by the node's real column names: by name, or by position for an
- * expression without an alias (the engine names it). A column of the relation that the SQL does
- * not produce is reported, naming the materialization when it is one that adds columns.
- */
-function matchColumns(lineage: QueryLineage, names: readonly string[] | undefined, materialized: string | undefined): [string, TracedColumn][] {
-  const traced = lineage.columns;
-  if (!traced) {
-    return (names ?? []).map((name) => [name, { name, sources: [], transform: 'expression', untraced: lineage.problem ?? 'cannot be traced' }]);
-  }
-  if (!names) return traced.map((c) => [c.name, c]);
-  const byName = new Map(traced.map((c) => [c.name.toLowerCase(), c]));
-  const sameShape = names.length === traced.length;
-  const missing = (name: string): string =>
-    materialized && !PLAIN_MATERIALIZATIONS.has(materialized)
-      ? `added by the ${materialized} materialization, not computed by the model's SQL: not traced`
-      : `${name} is not an output column of the compiled SQL as parsed`;
-  return names.map((name, i) => {
-    const found = byName.get(name.toLowerCase());
-    if (found) return [name, found];
-    const positional = sameShape ? traced[i] : undefined;
-    if (positional?.unnamed) return [name, { ...positional, name }];
-    return [name, { name, sources: [], transform: 'expression', untraced: missing(name) }];
-  });
-}
-
 /** Node indices with every node after its parents (cycles, which compile rejects, are appended). */
 function topological(nodes: readonly SiteNode[], parents: readonly (readonly number[])[]): number[] {
   const indegree = parents.map((p) => p.length);
@@ -378,26 +351,4 @@ function topological(nodes: readonly SiteNode[], parents: readonly (readonly num
     nodes.forEach((_, i) => placed.has(i) || order.push(i));
   }
   return order;
-}
-
-const PERIOD_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
-
-function freshnessOf(n: SourceNode, latest: string | undefined, now: Date, fromLog?: string): Freshness {
-  const settings = n.settings as { freshness?: { warn_after?: { count: number; period: keyof typeof PERIOD_MS }; error_after?: { count: number; period: keyof typeof PERIOD_MS } } | null; loaded_at_field?: string };
-  const spec = settings.freshness ?? undefined;
-  const text = (d?: { count: number; period: string }): string | undefined => (d ? `${d.count} ${d.period}${d.count === 1 ? '' : 's'}` : undefined);
-  const from = fromLog ?? (settings.loaded_at_field ? `max(${settings.loaded_at_field})` : 'max(_loaded_at)');
-  const out: { -readonly [K in keyof Freshness]: Freshness[K] } = { from };
-  if (spec?.warn_after) out.warnAfter = text(spec.warn_after);
-  if (spec?.error_after) out.errorAfter = text(spec.error_after);
-  if (latest) {
-    out.latest = latest;
-    const at = Date.parse(latest.includes('T') || latest.includes('+') || latest.endsWith('Z') ? latest : `${latest.replace(' ', 'T')}Z`);
-    if (!Number.isNaN(at) && (spec?.warn_after || spec?.error_after)) {
-      const age = now.getTime() - at;
-      const over = (d?: { count: number; period: keyof typeof PERIOD_MS }): boolean => d !== undefined && age > d.count * PERIOD_MS[d.period];
-      out.status = over(spec.error_after) ? 'error' : over(spec.warn_after) ? 'warn' : 'pass';
-    }
-  }
-  return out;
 }

@@ -86,3 +86,42 @@ describe('anomaly detection', () => {
     assert.deepEqual(anomaly.series.map((p) => p.value), [100, 102, 98, 101, 300]);
   });
 });
+
+describe('anomalies on loaded raw data', () => {
+  eachEngine('measure each new load once, in load order, and flag a 3x jump in the newest one', async (project) => {
+    const file = (n: number): string => `id,amount\n${Array.from({ length: n }, (_, i) => `${i},${(i % 13) + 1}`).join('\n')}\n`;
+    project.write({
+      'strata.yml': project.projectYaml(`metadata_schema: ${project.customSchema('meta')}\nload:\n  raw_schema: ${project.customSchema('raw')}\n`),
+      'models/sources.yml': [
+        'sources:',
+        '  - name: feed',
+        '    tables:',
+        '      - name: events',
+        '        landing: landing/events_*.csv',
+        '        format: csv',
+        "        load_date: 'events_(\\d{4}-\\d{2}-\\d{2})'",
+        '        tests: [row_count_anomaly]',
+      ].join('\n'),
+      'landing/events_2024-01-01.csv': file(100),
+      'landing/events_2024-01-02.csv': file(104),
+      'landing/events_2024-01-03.csv': file(97),
+    });
+    const first = await project.strata(['build']);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(first.stdout, /PASS row_count_anomaly_feed_events/);
+    project.write({ 'landing/events_2024-01-04.csv': file(101) });
+    assert.equal((await project.strata(['build'])).code, 0);
+    project.write({ 'landing/events_2024-01-05.csv': file(310) });
+    const jump = await project.strata(['build']);
+    assert.equal(jump.code, 0);
+    assert.match(jump.stdout, /WARN 1 row_count_anomaly_feed_events/);
+    const runId = /Report: target\/reports\/(\S+)\.html/.exec(jump.stdout)![1]!;
+    const report = JSON.parse(readFileSync(path.join(project.dir, 'target/reports', `${runId}.json`), 'utf8')) as {
+      anomalies: { test: string; series: { value: number }[]; explanation: string }[];
+      files: { path: string; status: string }[];
+    };
+    assert.deepEqual(report.anomalies[0]!.series.map((p) => p.value), [100, 104, 97, 101, 310]);
+    assert.match(report.anomalies[0]!.explanation, /row_count is 310; the previous 4 averaged 100.5/);
+    assert.deepEqual(report.files.map((f) => [f.path, f.status]), [['landing/events_2024-01-05.csv', 'loaded']]);
+  });
+});

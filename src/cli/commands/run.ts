@@ -3,6 +3,7 @@ import { commonOptions, withProjectOptions, type RawCommonOptions } from '../com
 import { loadReporter, printLoadSummary } from '../load-reporter.js';
 import { processOutput, type Output } from '../output.js';
 import { printRunSummary, runReporter } from '../run-reporter.js';
+import type { LoadedFileEntry } from '../../observability/report/run-report.js';
 
 interface RunFlags extends RawCommonOptions {
   readonly failFast?: boolean;
@@ -26,8 +27,9 @@ export function registerRunCommands(program: Command, setExitCode: (code: number
       // Loaded on use, so `--help` and other commands start fast.
       const { runProject } = await import('../../app/run-project.js');
       const out = processOutput(flags.json ?? false);
-      if (name === 'build') await loadBeforeBuild(flags, out, setExitCode);
+      const loadedFiles = name === 'build' ? await loadBeforeBuild(flags, out, setExitCode) : undefined;
       const outcome = await runProject({
+        loadedFiles,
         ...commonOptions(flags),
         select: flags.select,
         exclude: flags.exclude,
@@ -43,11 +45,15 @@ export function registerRunCommands(program: Command, setExitCode: (code: number
   }
 }
 
-/** `build` loads new landing files of the sources it reads first; a failed file makes the build exit 1 but does not stop it. */
-async function loadBeforeBuild(flags: RunFlags, out: Output, setExitCode: (code: number) => void): Promise<void> {
-  const { loadSources } = await import('../../app/load.js');
-  const loaded = await loadSources({ ...commonOptions(flags), select: flags.select, exclude: flags.exclude, upstreamOfSelection: true, listener: loadReporter(out) });
-  if (loaded.sources === 0) return;
+/**
+ * `build` loads new landing files of the sources it reads first; a failed file makes the build
+ * exit 1 but does not stop it. The files are reported with the build's own run.
+ */
+async function loadBeforeBuild(flags: RunFlags, out: Output, setExitCode: (code: number) => void): Promise<LoadedFileEntry[] | undefined> {
+  const { loadSources, fileEntries } = await import('../../app/load.js');
+  const loaded = await loadSources({ ...commonOptions(flags), select: flags.select, exclude: flags.exclude, upstreamOfSelection: true, listener: loadReporter(out), report: false });
+  if (loaded.sources === 0) return undefined;
   printLoadSummary(out, loaded);
   if (loaded.files.some((f) => f.status === 'failed')) setExitCode(1);
+  return fileEntries(loaded.files);
 }

@@ -47,7 +47,7 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto
 h1{font-size:1.4rem;margin-bottom:.2rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eee;vertical-align:top}
 th{background:#f6f7f9;font-weight:600}.badge{padding:.05rem .45rem;border-radius:.6rem;font-size:.8rem;color:#fff}
-.ok{background:#2e8b57}.warn{background:#d68910}.bad{background:#c0392b}.muted{background:#999}
+.badge.ok{background:#2e8b57}.badge.warn{background:#d68910}.badge.bad{background:#c0392b}.badge.muted{background:#999}
 p.muted,.meta{color:#666}.cards{display:flex;gap:1rem;margin:1rem 0}.card{border:1px solid #e3e3e3;border-radius:6px;padding:.6rem 1rem;min-width:7rem}
 .card b{display:block;font-size:1.3rem}code{font-size:.85rem}
 </style></head><body>
