@@ -2,8 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** bench/RESULTS.md, where every benchmark keeps one section. */
-export const RESULTS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'RESULTS.md');
+/** bench/RESULTS.md, where every benchmark keeps one section (STRATA_BENCH_RESULTS names another file, for trial runs). */
+export const RESULTS_FILE = process.env.STRATA_BENCH_RESULTS ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'RESULTS.md');
 
 const HEADER = `# Strata benchmarks
 
