@@ -14,7 +14,7 @@ export function compile(options: CommonOptions & { readonly format?: boolean }):
   const started = Date.now();
   const session = openProject(options);
   const compiled = session.compile();
-  session.writeArtifacts(compiled, { format: options.format });
+  session.writeArtifacts(compiled, { format: options.format ?? true });
   return {
     nodeCount: compiled.nodes.size,
     modelCount: [...compiled.nodes.values()].filter((n) => n.kind === 'model').length,

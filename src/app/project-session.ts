@@ -29,7 +29,7 @@ export interface ProjectSession {
   compile(isIncremental?: (modelName: string) => boolean, options?: Pick<CompileOptions, 'relationFor'>): CompiledProject;
   /** Opens the target's adapter; a run takes the run lock (the default), reading commands pass `{ runLock: false }`. */
   connect(options?: OpenOptions): Promise<Adapter>;
-  /** Writes compiled SQL and manifest.json for a compiled project. */
+  /** Writes compiled SQL (formatted only when asked) and manifest.json for a compiled project. */
   writeArtifacts(compiled: CompiledProject, options?: { format?: boolean }): void;
 }
 
@@ -60,7 +60,8 @@ export function openProject(options: CommonOptions): ProjectSession {
     },
     writeArtifacts(compiled, writeOptions = {}) {
       const models = [...compiled.nodes.values()].filter((n): n is ModelNode => n.kind === 'model');
-      writeCompiled(root, models, dialect, { format: writeOptions.format ?? true });
+      // Only `strata compile` formats by default: formatting costs milliseconds per model.
+      writeCompiled(root, path.join(root, targetPath), models, dialect, { format: writeOptions.format ?? false });
       writeJsonArtifact(path.join(root, targetPath, 'manifest.json'), buildManifest(compiled));
     },
   };

@@ -1,31 +1,36 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Dialect } from '../adapters/contract.js';
 import type { ModelNode } from '../manifest/types.js';
 import { sha256 } from '../shared/hash.js';
 
-const STAMP = '-- strata: compiled from sha256 ';
+const INDEX_FILE = '.strata-index.json';
 
 /**
- * Writes each model's compiled SQL to target/compiled, formatted for the target's dialect.
- * Formatting is the slow part, so a file whose stamp matches the SQL's hash is left alone;
- * SQL the formatter cannot parse is written as rendered.
+ * Writes each model's compiled SQL to target/compiled, formatted for the target's dialect when
+ * asked (formatting is the slow part). An index of what each file holds lets an unchanged model
+ * skip both formatting and writing; SQL the formatter cannot parse is written as rendered.
  */
-export function writeCompiled(projectRoot: string, models: Iterable<ModelNode>, dialect: Dialect, options: { format: boolean }): void {
+export function writeCompiled(projectRoot: string, targetDir: string, models: Iterable<ModelNode>, dialect: Dialect, options: { format: boolean }): void {
+  const indexPath = path.join(targetDir, 'compiled', INDEX_FILE);
+  const previous = readIndex(indexPath);
+  const index: Record<string, string> = {};
   const madeDirs = new Set<string>();
   for (const node of models) {
     const file = path.join(projectRoot, node.compiledPath);
-    const hash = sha256(node.compiledSql);
-    const stamp = `${STAMP}${hash}${options.format ? ' formatted' : ''}\n`;
-    if (readStamp(file) === stamp) continue;
+    const stamp = `${sha256(node.compiledSql)}${options.format ? ' formatted' : ''}`;
+    index[node.compiledPath] = stamp;
+    if (previous[node.compiledPath] === stamp && existsSync(file)) continue;
     const dir = path.dirname(file);
     if (!madeDirs.has(dir)) {
       mkdirSync(dir, { recursive: true });
       madeDirs.add(dir);
     }
-    writeFileSync(file, stamp + (options.format ? formatSql(node.compiledSql, dialect) : node.compiledSql) + '\n');
+    writeFileSync(file, `${options.format ? formatSql(node.compiledSql, dialect) : node.compiledSql}\n`);
   }
+  mkdirSync(path.dirname(indexPath), { recursive: true });
+  writeFileSync(indexPath, JSON.stringify(index));
 }
 
 type Format = typeof import('sql-formatter').format;
@@ -42,12 +47,10 @@ export function formatSql(sql: string, dialect: Dialect): string {
   }
 }
 
-function readStamp(file: string): string | undefined {
+function readIndex(file: string): Record<string, string> {
   try {
-    const text = readFileSync(file, 'utf8');
-    const end = text.indexOf('\n');
-    return end < 0 ? undefined : text.slice(0, end + 1);
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
   } catch {
-    return undefined;
+    return {};
   }
 }

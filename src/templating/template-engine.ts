@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import { StrataError } from '../shared/errors.js';
 import type { ProjectFile } from '../project/types.js';
@@ -43,6 +44,8 @@ export interface RenderedTemplate {
 
 interface RenderState {
   readonly capture: RenderCapture;
+  /** Set when the template read something outside its text and context (an environment variable). */
+  uncacheable?: boolean;
   readonly isIncremental: boolean;
   /** Vars that win over the project's for this render (unit tests' overrides). */
   readonly vars?: Readonly<Record<string, unknown>>;
@@ -64,17 +67,32 @@ export class TemplateEngine {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
     this.installGlobals();
     this.installMacros(options.macros);
+    this.cache.useContext(renderContext(options));
+  }
+
+  private get cache(): TemplateCache {
+    return this.options.cache ?? this.memoryCache;
   }
 
   /** Renders a model template, recording refs, sources and config. */
   render(text: string, file: string, options: { isIncremental?: boolean; vars?: Readonly<Record<string, unknown>> } = {}): RenderedTemplate {
+    const key = TemplateCache.keyOf(text);
+    const variant = options.isIncremental ? 'incremental' : 'full';
+    // Renders with per-call var overrides (unit tests) are never cached.
+    const cached = options.vars ? undefined : this.cache.render(key, variant);
+    if (cached) return { sql: cached.sql, capture: { refs: [...cached.refs], sources: cached.sources.map(([a, b]) => [a, b]), config: { ...cached.config } } };
     const capture: RenderCapture = { refs: [], sources: [], config: {} };
     const previous = this.state;
-    this.state = { capture, isIncremental: options.isIncremental ?? false, vars: options.vars };
+    const state: RenderState = { capture, isIncremental: options.isIncremental ?? false, vars: options.vars };
+    this.state = state;
     try {
-      const code = (this.options.cache ?? this.memoryCache).templateCode(text, this.env, file);
+      const code = this.cache.templateCode(key, text, this.env, file);
       const template = new nunjucks.Template({ type: 'code', obj: code } as unknown as string, this.env, file);
-      return { sql: template.render({ this: new TemplateRelation(THIS_TOKEN, 'this') }), capture };
+      const sql = template.render({ this: new TemplateRelation(THIS_TOKEN, 'this') });
+      if (!options.vars && !state.uncacheable) {
+        this.cache.storeRender(key, variant, { sql, refs: [...capture.refs], sources: capture.sources.map(([a, b]) => [a, b] as const), config: { ...capture.config } });
+      }
+      return { sql, capture };
     } catch (error) {
       throw templateError(error, file, text);
     } finally {
@@ -142,7 +160,10 @@ export class TemplateEngine {
       if (fallback !== undefined) return fallback;
       throw new StrataError('missing_var', `var '${key}' is not defined in strata.yml vars or --vars, and has no default`);
     });
-    env.addGlobal('env_var', envVar);
+    env.addGlobal('env_var', (name: string, fallback?: unknown) => {
+      if (this.state) this.state.uncacheable = true;
+      return envVar(name, fallback);
+    });
     env.addGlobal('as_of', (relation: unknown, instant: unknown, alias?: unknown) => {
       const kw = alias && typeof alias === 'object' ? (alias as { alias?: unknown }).alias : alias;
       if (!this.options.dialect) throw new StrataError('internal', 'as_of() needs the target dialect');
@@ -186,6 +207,21 @@ export class TemplateEngine {
     if (!this.state) throw new StrataError('template_context', `${fn}() can only be called while a model is rendered`);
     return this.state;
   }
+}
+
+/** A hash of everything a render depends on besides the template's text. */
+function renderContext(options: TemplateEngineOptions): string {
+  return createHash('sha1')
+    .update(
+      JSON.stringify({
+        project: options.projectName,
+        vars: options.vars,
+        target: options.target,
+        docs: [...options.docs].map(([name, block]) => [name, block.text]),
+        macros: options.macros.map((m) => [m.path, m.text]),
+      }),
+    )
+    .digest('base64');
 }
 
 /** dbt's `{% test name(model, column_name) %}…{% endtest %}` blocks become macros named `test_<name>`. */
