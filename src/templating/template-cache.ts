@@ -12,45 +12,57 @@ export interface CachedRender {
   readonly config: Readonly<Record<string, unknown>>;
 }
 
-interface CacheFile {
+interface RenderFile {
   readonly version: string;
   /** Hash of everything besides the template text that a render depends on (macros, vars, target, docs). */
   readonly context: string;
-  readonly code: Record<string, string>;
   readonly renders: Record<string, CachedRender>;
 }
 
+interface CodeFile {
+  readonly version: string;
+  readonly code: Record<string, string>;
+}
+
 /**
- * dbt's partial parsing, for templates: kept between runs in target/partial_parse.json.
- * A template whose text and context are unchanged is not rendered at all; one whose context
- * changed (a macro or var was edited) reuses its compiled Nunjucks code. Entries not used by a
- * run are dropped when it is saved.
+ * dbt's partial parsing, for templates, kept between runs in target/: a template whose text
+ * and context are unchanged is not rendered at all (partial_parse.json); one whose context
+ * changed (a macro or var was edited) reuses its compiled Nunjucks code (template_code.json,
+ * read only when some template must be rendered). Entries not used by a run are dropped.
  */
 export class TemplateCache {
-  private readonly code: Map<string, string>;
+  private code: Map<string, string> | undefined;
   private renders: Map<string, CachedRender>;
-  private readonly usedCode = new Map<string, string>();
+  private readonly usedCode = new Set<string>();
   private readonly usedRenders = new Map<string, CachedRender>();
   private context = '';
-  private changed = false;
+  private changedRenders = false;
+  private changedCode = false;
 
   private constructor(
     private readonly file: string | undefined,
-    private readonly stored: CacheFile | undefined,
+    private readonly stored: RenderFile | undefined,
   ) {
-    this.code = new Map(Object.entries(stored?.code ?? {}));
     this.renders = new Map();
   }
 
   /** A cache backed by `file` (missing or stale files start empty), or an in-memory one. */
   static open(file?: string): TemplateCache {
     if (!file) return new TemplateCache(undefined, undefined);
-    try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-      return new TemplateCache(file, parsed.version === cacheVersion() ? parsed : undefined);
-    } catch {
-      return new TemplateCache(file, undefined);
+    const parsed = readJson<RenderFile>(file);
+    return new TemplateCache(file, parsed?.version === cacheVersion() ? parsed : undefined);
+  }
+
+  private get codeFile(): string | undefined {
+    return this.file && path.join(path.dirname(this.file), 'template_code.json');
+  }
+
+  private loadedCode(): Map<string, string> {
+    if (!this.code) {
+      const parsed = this.codeFile ? readJson<CodeFile>(this.codeFile) : undefined;
+      this.code = new Map(parsed?.version === cacheVersion() ? Object.entries(parsed.code) : []);
     }
+    return this.code;
   }
 
   /** Sets what renders depend on besides their text; cached renders of another context are dropped. */
@@ -75,19 +87,20 @@ export class TemplateCache {
   storeRender(key: string, variant: string, render: CachedRender): void {
     this.renders.set(`${key}|${variant}`, render);
     this.usedRenders.set(`${key}|${variant}`, render);
-    this.changed = true;
+    this.changedRenders = true;
   }
 
   /** The compiled template object for `text`, compiling it only when not cached. */
   templateCode(key: string, text: string, env: nunjucks.Environment, file: string): unknown {
-    let code = this.code.get(key);
+    const cache = this.loadedCode();
+    let code = cache.get(key);
     if (code === undefined) {
       const internals = env as unknown as { asyncFilters: string[]; extensionsList: unknown[]; opts: unknown };
       code = (nunjucks as unknown as { compiler: { compile(...args: unknown[]): string } }).compiler.compile(text, internals.asyncFilters, internals.extensionsList, file, internals.opts);
-      this.code.set(key, code);
-      this.changed = true;
+      cache.set(key, code);
+      this.changedCode = true;
     }
-    this.usedCode.set(key, code);
+    this.usedCode.add(key);
     // This is how Nunjucks loads precompiled templates.
     return new Function(code)();
   }
@@ -95,19 +108,32 @@ export class TemplateCache {
   /** Writes the entries used by this run, when anything changed or was dropped. */
   save(): void {
     if (!this.file) return;
-    const dropped = this.stored && (this.stored.context !== this.context || Object.keys(this.stored.renders).length !== this.usedRenders.size);
-    if (!this.changed && !dropped) return;
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    // Code is kept for templates rendered from the cache too: the next context change needs it.
-    const code = Object.fromEntries([...this.usedRenders.keys()].map((k) => k.split('|')[0]!).concat([...this.usedCode.keys()]).flatMap((k) => {
-      const value = this.code.get(k);
-      return value === undefined ? [] : [[k, value]];
-    }));
-    const content: CacheFile = { version: cacheVersion(), context: this.context, code, renders: Object.fromEntries(this.usedRenders) };
-    writeFileSync(temporary, JSON.stringify(content));
-    renameSync(temporary, this.file);
+    const dropped = !this.stored || this.stored.context !== this.context || Object.keys(this.stored.renders).length !== this.usedRenders.size;
+    if (this.changedRenders || dropped) {
+      writeJson(this.file, { version: cacheVersion(), context: this.context, renders: Object.fromEntries(this.usedRenders) } satisfies RenderFile);
+    }
+    // Code is rewritten only when templates were compiled: it is large, and a warm run never reads it.
+    if (this.changedCode && this.code && this.codeFile) {
+      const keep = new Set([...this.usedCode, ...[...this.usedRenders.keys()].map((k) => k.split('|')[0]!)]);
+      const code = Object.fromEntries([...this.code].filter(([k]) => keep.has(k)));
+      writeJson(this.codeFile, { version: cacheVersion(), code } satisfies CodeFile);
+    }
   }
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeJson(file: string, value: unknown): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(value));
+  renameSync(temporary, file);
 }
 
 function cacheVersion(): string {
