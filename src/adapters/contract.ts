@@ -76,13 +76,14 @@ export interface Dialect {
   /** Sets the comment of a view, e.g. the release it serves. */
   commentOnView(relation: Relation, text: string): string;
   /**
-   * Statements run first in a transaction that swaps relations readers may be using, so it gives up
-   * quickly (see `isLockTimeout`, then retry) instead of queueing behind readers or deadlocking
-   * with them. Empty where DDL never waits for readers.
+   * Statements run first in a transaction that replaces `relations` while readers may use them:
+   * they take every lock the swap needs at once or fail at once (`isLockBusy`; the caller retries),
+   * so the swap never queues behind readers nor deadlocks with a reader that reads the relations
+   * in another order. Empty where DDL never waits for readers.
    */
-  swapLockSettings(): string[];
-  /** Whether `error` is a lock wait that gave up under `swapLockSettings`. */
-  isLockTimeout(error: unknown): boolean;
+  lockForSwap(relations: readonly Relation[]): string[];
+  /** Whether `error` says a lock of `lockForSwap` was busy. */
+  isLockBusy(error: unknown): boolean;
   drop(relation: Relation, kind: RelationKind): string;
   /** Renames within the same schema. */
   rename(relation: Relation, newIdentifier: string, kind: RelationKind): string;

@@ -74,8 +74,8 @@ export async function buildRelease(input: BuildReleaseInput): Promise<BuildRelea
 
   const releaseId = input.replicaOf?.releaseId ?? plan.releaseId;
   const physicalByName = new Map(plan.nodes.flatMap((n) => (n.physical ? [[n.name, n.physical] as const] : [])));
+  // target/manifest.json keeps describing the project's own relations: it is not rewritten here.
   const compiled = session.compile(undefined, { relationFor: (name, logical) => physicalByName.get(name) ?? logical });
-  session.writeArtifacts(compiled);
 
   const toBuild = plan.nodes.filter((n) => n.action === 'build');
   const tests = [...compiled.nodes.values()].filter((n) => n.kind === 'test').map((n) => n.uniqueId);

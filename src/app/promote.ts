@@ -56,7 +56,10 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
         releaseId = latestRelease(releases, environment.name) ?? '';
         if (!releaseId) throw new StrataError('no_release', `no good release was built for environment '${environment.name}' yet: run 'strata release --env ${environment.name}'`);
       }
-      const local = findPromotable(releases, releaseId, environment.name);
+      // A rebuild from another database that failed here (e.g. raw data differed) may be retried.
+      const same = releases.filter((r) => r.releaseId === releaseId);
+      const failedRebuild = same.length > 0 && same.every((r) => r.origin !== null && r.status === 'failed');
+      const local = failedRebuild ? undefined : findPromotable(releases, releaseId, environment.name);
       if (local) return { environment, releaseId, ...(await switchAndRetain(session, adapter, store, environment, local, 'promote')), failed: false };
     } finally {
       await adapter.close();

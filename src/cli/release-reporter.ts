@@ -37,11 +37,16 @@ export function printReleaseSummary(out: Output, outcome: BuildReleaseOutcome, e
     for (const row of failure.test?.sample ?? []) out.line(`    ${JSON.stringify(row)}`);
   }
   for (const mismatch of release.summary.mismatches ?? []) out.line(`  row counts differ: ${mismatch}`);
+  const reused = outcome.plan.nodes.filter((n) => n.action === 'reuse').map((n) => n.name);
+  if (reused.length) {
+    const shown = reused.length > 20 ? `${reused.slice(0, 20).join(', ')} and ${reused.length - 20} more` : reused.join(', ');
+    out.line(`Reused unchanged from earlier releases: ${shown}`);
+  }
   printRetention(out, outcome.retention);
   if (outcome.finish) out.line(`Report: ${path.relative(process.cwd(), outcome.finish.htmlPath) || outcome.finish.htmlPath}`);
+  if (release.status === 'success' && verb === 'Release') out.line(`Promote it with: strata promote ${release.releaseId} --env ${environment}`);
   out.line('');
   out.line(releaseLine(out, release, environment, elapsedMs, verb));
-  if (release.status === 'success' && verb === 'Release') out.line(`Promote it with: strata promote ${release.releaseId} --env ${environment}`);
 }
 
 function releaseLine(out: Output, release: ReleaseRecord, environment: string, elapsedMs: number, verb: string): string {

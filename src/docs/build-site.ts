@@ -16,7 +16,6 @@ import {
   type ColumnLineage,
   type ColumnRef,
   type DetailColumn,
-  type Freshness,
   type IndexNode,
   type NodeDetail,
   type SearchColumn,
@@ -302,7 +301,10 @@ export function buildSite(inputs: SiteInputs): SiteContent {
       catalog: availability(inputs.catalog !== undefined, inputs.catalogReason ?? 'the database was not read', inputs.catalog?.at),
       runResults: availability(inputs.runResults !== undefined, 'no run yet: target/run_results.json is missing', inputs.runResults?.generatedAt),
       testResults: availability(testEntries.length > 0, 'no test results yet: run `strata test` or `strata build`', inputs.runResults?.generatedAt),
-      loadLog: availability(loadsFound, sourceCount === 0 ? 'the project declares no sources' : 'no load log yet: run `strata load`'),
+      loadLog: availability(
+        loadsFound,
+        sourceCount === 0 ? 'the project declares no sources' : inputs.catalog ? 'no load log yet: run `strata load`' : `the database was not read (${inputs.catalogReason ?? 'no catalog'})`,
+      ),
       gitHistory: availability(inputs.histories.ok, inputs.histories.ok ? '' : inputs.histories.reason),
       columnLineage: availability(
         parsedCount > 0 || modelCount === 0,

@@ -39,6 +39,15 @@ export function environmentTarget(projectDir: string, name: string): string {
       key: `environments.${name}.target`,
     });
   }
+  const targets = ((yaml.data ?? {}) as { targets?: unknown }).targets;
+  const names = targets && typeof targets === 'object' ? Object.keys(targets) : [];
+  if (!names.includes(rendered)) {
+    throw new StrataError('invalid_config', `environment '${name}' names target '${rendered}', which is not under targets${didYouMean(rendered, names)}`, {
+      file: PROJECT_FILE,
+      line: yaml.lineOf(['environments', name, 'target']),
+      key: `environments.${name}.target`,
+    });
+  }
   return rendered;
 }
 

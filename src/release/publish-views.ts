@@ -30,8 +30,8 @@ type Step =
 /**
  * Points every public view at its physical relation in ONE transaction, each with a comment naming
  * the release, so readers see the old release or the new one, never an error or a mix. Where DDL
- * waits for readers the transaction gives up quickly and is retried (no reader is ever chosen as
- * a deadlock victim).
+ * waits for readers, the transaction first takes every lock at once or not at all and is retried
+ * until it can, so readers never wait for it long and are never chosen as a deadlock victim.
  */
 export async function publishViews(adapter: Adapter, input: PublishInput): Promise<void> {
   const d = adapter.dialect;
@@ -41,22 +41,28 @@ export async function publishViews(adapter: Adapter, input: PublishInput): Promi
     const steps = await planSteps(adapter, connection, input.views);
     const removable = new Set((await adapter.listRelations(connection, [...new Set(input.remove.map((r) => r.schema))])).map((r) => `${r.schema}\u0000${r.identifier}\u0000${r.kind}`));
     const remove = input.remove.filter((r) => removable.has(`${r.schema}\u0000${r.identifier}\u0000view`));
+    const locked = [
+      ...steps.flatMap((step) => (step.kind === 'create' ? [] : [step.view.relation])),
+      ...steps.flatMap((step) => (step.kind === 'recreate' ? step.dependents.map((v) => v.relation) : [])),
+      ...remove,
+    ];
     const started = Date.now();
-    for (let attempt = 0; ; attempt += 1) {
+    for (;;) {
       try {
         await connection.transaction(async () => {
-          for (const statement of d.swapLockSettings()) await connection.execute(statement);
+          for (const statement of d.lockForSwap(locked)) await connection.execute(statement);
           for (const step of steps) await applyStep(adapter, connection, step, input.comment);
           for (const relation of remove) await connection.execute(d.drop(relation, 'view'));
           await input.alsoInTransaction(connection);
         });
         return;
       } catch (error) {
-        if (!d.isLockTimeout(error)) throw error;
+        if (!d.isLockBusy(error)) throw error;
         if (Date.now() - started > (input.patienceMs ?? 60_000)) {
           throw new StrataError('busy', `readers kept the public views busy for ${Math.round((Date.now() - started) / 1000)}s; nothing was changed: try again`, {}, 'runtime');
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** Math.min(attempt, 6))));
+        // Readers hold the views: try again in a moment, at a random time so as not to follow their rhythm.
+        await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 20));
       }
     }
   });

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { STRATA_VERSION } from '../shared/version.js';
+import { COMPAT_VERSION } from './jinja/install-jinja-compat.js';
 
 /** A render's output as cached: the SQL with placeholders and what the template recorded. */
 export interface CachedRender {
@@ -137,5 +138,5 @@ function writeJson(file: string, value: unknown): void {
 }
 
 function cacheVersion(): string {
-  return `strata ${STRATA_VERSION}; nunjucks 3; cache 2`;
+  return `strata ${STRATA_VERSION}; nunjucks 3; cache 2; ${COMPAT_VERSION}`;
 }

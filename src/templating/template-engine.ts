@@ -4,7 +4,14 @@ import { StrataError } from '../shared/errors.js';
 import type { ProjectFile } from '../project/types.js';
 import type { Dialect } from '../adapters/contract.js';
 import { asOfSql } from './as-of-macro.js';
+import { installDbtContext, OVERRIDABLE_DBT_GLOBALS } from './dbt/dbt-context.js';
+import type { LiveContext } from './dbt/live-context.js';
 import { envVar } from './env-var.js';
+import { addDoExtension } from './jinja/do-extension.js';
+import { installJinjaCompat } from './jinja/install-jinja-compat.js';
+import { addJinjaFilters } from './jinja/jinja-filters.js';
+import { addJinjaGlobals } from './jinja/jinja-globals.js';
+import { preprocessJinja } from './jinja/preprocess-jinja.js';
 import { TemplateCache } from './template-cache.js';
 import { templateError } from './template-error.js';
 import { refToken, sourceToken, TemplateRelation, THIS_TOKEN } from './tokens.js';
@@ -15,6 +22,10 @@ export interface TemplateTarget {
   readonly schema: string;
   readonly type: string;
   readonly threads: number;
+  /** dbt's `target.database`: the DuckDB file's name or the PostgreSQL database. */
+  readonly database?: string;
+  /** dbt's `target.profile_name`. */
+  readonly profile_name?: string;
 }
 
 export interface TemplateEngineOptions {
@@ -27,6 +38,11 @@ export interface TemplateEngineOptions {
   readonly target: TemplateTarget;
   readonly docs: ReadonlyMap<string, { readonly text: string }>;
   readonly macros: readonly ProjectFile[];
+  /**
+   * dbt's Jinja context (`execute`, `run_query`, `adapter`, `dbt_utils`, …), for projects read
+   * from dbt_project.yml; needs `dialect`.
+   */
+  readonly dbtContext?: boolean;
 }
 
 /** What one render recorded: the `ref`/`source` calls and the `config()` keyword arguments. */
@@ -34,6 +50,8 @@ export interface RenderCapture {
   readonly refs: string[];
   readonly sources: [string, string][];
   readonly config: Record<string, unknown>;
+  /** The template read `execute` or asked the database something: it is rendered again, live, when its model runs. */
+  live?: boolean;
 }
 
 export interface RenderedTemplate {
@@ -49,6 +67,22 @@ interface RenderState {
   readonly isIncremental: boolean;
   /** Vars that win over the project's for this render (unit tests' overrides). */
   readonly vars?: Readonly<Record<string, unknown>>;
+  /** The model's config from folder defaults and YAML, which `config.get()` also sees. */
+  readonly baseConfig?: Readonly<Record<string, unknown>>;
+  /** The database, when this render executes (dbt's `execute` is true). */
+  readonly live?: LiveContext;
+  readonly scratch: Map<string, unknown>;
+}
+
+/** Options of one render. */
+export interface RenderOptions {
+  readonly isIncremental?: boolean;
+  /** Vars that win over the project's (unit tests' overrides); such renders are never cached. */
+  readonly vars?: Readonly<Record<string, unknown>>;
+  /** The model's folder and YAML config, for `config.get()`. */
+  readonly baseConfig?: Readonly<Record<string, unknown>>;
+  /** The database, for a render at run time (dbt's `execute`); never cached. */
+  readonly live?: LiveContext;
 }
 
 /**
@@ -62,10 +96,17 @@ export class TemplateEngine {
   private readonly memoryCache = TemplateCache.open();
   /** Macro name to the file defining it. */
   readonly macroFiles = new Map<string, string>();
+  /** Messages templates raised with `exceptions.warn()`, for the command's output. */
+  readonly warnings: string[] = [];
 
   constructor(private readonly options: TemplateEngineOptions) {
+    installJinjaCompat();
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
+    addDoExtension(this.env);
+    addJinjaFilters(this.env);
+    addJinjaGlobals(this.env);
     this.installGlobals();
+    if (options.dbtContext) this.installDbtContext();
     this.installMacros(options.macros);
     this.cache.useContext(renderContext(options));
   }
@@ -75,21 +116,23 @@ export class TemplateEngine {
   }
 
   /** Renders a model template, recording refs, sources and config. */
-  render(text: string, file: string, options: { isIncremental?: boolean; vars?: Readonly<Record<string, unknown>> } = {}): RenderedTemplate {
+  render(text: string, file: string, options: RenderOptions = {}): RenderedTemplate {
     const key = TemplateCache.keyOf(text);
     const variant = options.isIncremental ? 'incremental' : 'full';
-    // Renders with per-call var overrides (unit tests) are never cached.
-    const cached = options.vars ? undefined : this.cache.render(key, variant);
+    // Renders with per-call var overrides (unit tests) or a live database are never cached.
+    const cacheable = !options.vars && !options.live;
+    const cached = cacheable ? this.cache.render(key, variant) : undefined;
     if (cached) return { sql: cached.sql, capture: { refs: [...cached.refs], sources: cached.sources.map(([a, b]) => [a, b]), config: { ...cached.config } } };
     const capture: RenderCapture = { refs: [], sources: [], config: {} };
     const previous = this.state;
-    const state: RenderState = { capture, isIncremental: options.isIncremental ?? false, vars: options.vars };
+    const state: RenderState = { capture, isIncremental: options.isIncremental ?? false, vars: options.vars, baseConfig: options.baseConfig, live: options.live, scratch: new Map() };
     this.state = state;
     try {
-      const code = this.cache.templateCode(key, text, this.env, file);
+      const code = this.cache.templateCode(key, preprocessJinja(text), this.env, file);
       const template = new nunjucks.Template({ type: 'code', obj: code } as unknown as string, this.env, file);
       const sql = template.render({ this: new TemplateRelation(THIS_TOKEN, 'this') });
-      if (!options.vars && !state.uncacheable) {
+      // A render that depends on the database (dbt's `execute`) must run again when its model runs, so it is not kept.
+      if (cacheable && !state.uncacheable && !capture.live) {
         this.cache.storeRender(key, variant, { sql, refs: [...capture.refs], sources: capture.sources.map(([a, b]) => [a, b] as const), config: { ...capture.config } });
       }
       return { sql, capture };
@@ -109,9 +152,10 @@ export class TemplateEngine {
     const macro = (this.env as unknown as { globals: Record<string, (...args: unknown[]) => unknown> }).globals[name]!;
     const capture: RenderCapture = { refs: [], sources: [], config: {} };
     const previous = this.state;
-    this.state = { capture, isIncremental: false };
+    this.state = { capture, isIncremental: false, scratch: new Map() };
     try {
-      return { sql: String(macro({ ...kwargs, __keywords: true })), capture };
+      const out = macro({ ...kwargs, __keywords: true });
+      return { sql: out === null || out === undefined ? '' : String(out), capture };
     } catch (error) {
       throw templateError(error, this.macroFiles.get(name) ?? file, '');
     } finally {
@@ -129,9 +173,19 @@ export class TemplateEngine {
     const { vars, target, docs, projectName } = this.options;
     const env = this.env;
     env.addGlobal('ref', (...args: unknown[]) => {
+      const last = args[args.length - 1];
+      if (last && typeof last === 'object' && Object.prototype.hasOwnProperty.call(last, '__keywords')) {
+        const keys = Object.keys(last).filter((k) => k !== '__keywords');
+        if (keys.length) {
+          throw new StrataError('dbt_unsupported', `ref() with ${keys.map((k) => `'${k}'`).join(', ')}: model versions are not supported by Strata; ref the model by name`);
+        }
+      }
       const names = args.filter((a): a is string => typeof a === 'string');
+      if (names.length >= 2 && names[0] !== projectName) {
+        throw new StrataError('dbt_unsupported', `ref('${names[0]}', '${names[1]}'): package '${names[0]}' is not part of this project, and Strata cannot install dbt packages`);
+      }
       // `ref('project', 'model')` names a model of this project explicitly.
-      const name = names.length >= 2 && names[0] === projectName ? names[1]! : names[0];
+      const name = names.length >= 2 ? names[1]! : names[0];
       if (!name) throw new StrataError('bad_ref', 'ref() needs a model name');
       this.current('ref').capture.refs.push(name);
       return new TemplateRelation(refToken(name), name);
@@ -143,7 +197,7 @@ export class TemplateEngine {
       this.current('source').capture.sources.push([source, table]);
       return new TemplateRelation(sourceToken(source, table), table);
     });
-    env.addGlobal('config', (...args: unknown[]) => {
+    const config = (...args: unknown[]): string => {
       const state = this.current('config');
       for (const arg of args) {
         if (arg && typeof arg === 'object') {
@@ -151,7 +205,27 @@ export class TemplateEngine {
         }
       }
       return '';
-    });
+    };
+    // dbt's `config.get('key', default)` and `config.require('key')`: the model's own config() calls win over folder and YAML config.
+    const configValue = (key: unknown): unknown => {
+      const state = this.current('config');
+      const k = String(key);
+      if (k in state.capture.config) return state.capture.config[k];
+      // Folder and YAML config are not part of the render's cache key.
+      state.uncacheable = true;
+      return state.baseConfig?.[k];
+    };
+    env.addGlobal(
+      'config',
+      Object.assign(config, {
+        get: (key: unknown, fallback: unknown = null) => configValue(key) ?? fallback,
+        require: (key: unknown) => {
+          const value = configValue(key);
+          if (value === undefined || value === null) throw new StrataError('missing_config', `config '${String(key)}' is required but not set`);
+          return value;
+        },
+      }),
+    );
     env.addGlobal('var', (name: unknown, fallback?: unknown) => {
       const key = String(name);
       const overrides = this.state?.vars;
@@ -181,12 +255,37 @@ export class TemplateEngine {
     });
   }
 
+  private installDbtContext(): void {
+    const { dialect, target, vars } = this.options;
+    if (!dialect) throw new StrataError('internal', "dbt's context needs the target dialect");
+    const globals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
+    installDbtContext(this.env, {
+      dialect,
+      database: target.database ?? 'main',
+      variable: (name, fallback) => {
+        const overrides = this.state?.vars;
+        if (overrides && name in overrides) return overrides[name];
+        return name in vars ? vars[name] : fallback;
+      },
+      markLive: () => {
+        if (this.state) this.state.capture.live = true;
+      },
+      markUncacheable: () => {
+        if (this.state) this.state.uncacheable = true;
+      },
+      live: () => this.state?.live,
+      macro: (name) => (this.macroFiles.has(name) ? (globals[name] as (...args: unknown[]) => unknown) : undefined),
+      scratch: () => this.current('statement').scratch,
+      warn: (message) => this.warnings.push(message),
+    });
+  }
+
   private installMacros(files: readonly ProjectFile[]): void {
     const seen = this.macroFiles;
     for (const file of files) {
       let exported: Record<string, unknown>;
       try {
-        const template = new nunjucks.Template(testBlocksAsMacros(file.text), this.env, file.path, true);
+        const template = new nunjucks.Template(preprocessJinja(testBlocksAsMacros(file.text)), this.env, file.path, true);
         exported = getExportedSync(template);
       } catch (error) {
         throw templateError(error, file.path, file.text);
@@ -194,7 +293,7 @@ export class TemplateEngine {
       for (const [name, macro] of Object.entries(exported)) {
         const prior = seen.get(name);
         if (prior) throw new StrataError('duplicate_macro', `macro '${name}' is also defined in ${prior}`, { file: file.path });
-        if (name in (this.env as unknown as { globals: Record<string, unknown> }).globals) {
+        if (name in (this.env as unknown as { globals: Record<string, unknown> }).globals && !(this.options.dbtContext && OVERRIDABLE_DBT_GLOBALS.has(name))) {
           throw new StrataError('reserved_macro', `macro '${name}' would hide the built-in function of that name`, { file: file.path });
         }
         seen.set(name, file.path);
@@ -215,6 +314,8 @@ function renderContext(options: TemplateEngineOptions): string {
     .update(
       JSON.stringify({
         project: options.projectName,
+        dbt: options.dbtContext ?? false,
+        dialect: options.dialect?.name,
         vars: options.vars,
         target: options.target,
         docs: [...options.docs].map(([name, block]) => [name, block.text]),

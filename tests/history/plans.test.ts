@@ -89,7 +89,7 @@ describe('the tracked-columns hash', () => {
     const columns = [{ name: 'at', type: 'TIMESTAMP WITH TIME ZONE' }, { name: 'name', type: 'VARCHAR' }];
     const duck = trackedHashSql(new DuckdbDialect(), columns);
     assert.match(duck, /^md5\(/);
-    assert.match(duck, /cast\(\("at"\) at time zone 'UTC' as text\)/);
+    assert.match(duck, /strftime\(\("at"\) at time zone 'UTC', '%Y-%m-%d %H:%M:%S\.%f'\)/);
     assert.match(duck, /coalesce\('4:name' \|\| cast\(length\(cast\("name" as text\)\) as text\)/);
     const pg = trackedHashSql(new PostgresDialect(), [{ name: 'at', type: 'timestamp with time zone' }, { name: 'd', type: 'date' }]);
     assert.match(pg, /to_char\(\("at"\) at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'\)/);

@@ -38,6 +38,21 @@ export class DuckdbDialect extends AnsiDialect {
     }
   }
 
+  /** Times through strftime, in the same text as PostgreSQL's (so hashes agree across engines). */
+  override stableText(expr: string, type: string): string {
+    const format = "'%Y-%m-%d %H:%M:%S.%f'";
+    switch (this.temporalKind(type)) {
+      case 'timestamptz':
+        return `strftime((${expr}) at time zone 'UTC', ${format})`;
+      case 'timestamp':
+        return `strftime(${expr}, ${format})`;
+      case 'date':
+        return `strftime(${expr}, '%Y-%m-%d')`;
+      default:
+        return `cast(${expr} as text)`;
+    }
+  }
+
   /** DuckDB's own 64-bit hash (UBIGINT). */
   hash64(expr: string): string {
     return `hash(${expr})`;

@@ -117,18 +117,17 @@ export class PostgresDialect extends AnsiDialect {
   }
 
   /**
-   * DDL takes ACCESS EXCLUSIVE locks and waits for readers: give up after half the server's
-   * deadlock_timeout (at most 500 ms), so a reader locking the same views in another order is
-   * never chosen as a deadlock victim; the swap is retried instead.
+   * DDL takes ACCESS EXCLUSIVE locks and waits for readers, and readers queue behind it. Taking
+   * every lock at once with NOWAIT (or failing at once, to be retried) means a reader never
+   * waits for a swap that waits for it, so no reader is ever chosen as a deadlock victim.
    */
-  override swapLockSettings(): string[] {
-    return [
-      `select set_config('lock_timeout', cast(greatest(10, least(500, floor(extract(epoch from cast(current_setting('deadlock_timeout') as interval)) * 500))) as integer) || 'ms', true)`,
-    ];
+  override lockForSwap(relations: readonly Relation[]): string[] {
+    if (relations.length === 0) return [];
+    return [`lock table ${relations.map((r) => this.relation(r)).join(', ')} in access exclusive mode nowait`];
   }
 
-  /** SQLSTATE 55P03 (lock_not_available). */
-  override isLockTimeout(error: unknown): boolean {
+  /** SQLSTATE 55P03 (lock_not_available), which NOWAIT raises. */
+  override isLockBusy(error: unknown): boolean {
     return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '55P03';
   }
 

@@ -47,12 +47,12 @@ export abstract class AnsiDialect implements Dialect {
     return `comment on view ${this.relation(relation)} is ${this.quoteLiteral(text)}`;
   }
 
-  /** By default DDL does not queue behind readers: nothing to set. */
-  swapLockSettings(): string[] {
+  /** By default DDL does not wait for readers (multi-version catalog): nothing to lock. */
+  lockForSwap(_relations: readonly Relation[]): string[] {
     return [];
   }
 
-  isLockTimeout(_error: unknown): boolean {
+  isLockBusy(_error: unknown): boolean {
     return false;
   }
 

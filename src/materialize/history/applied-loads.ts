@@ -26,10 +26,11 @@ export function appliedLoadsRelation(dialect: Dialect, history: Relation): Relat
 /** SELECT of the distinct loads (id as text, date) of a raw query. */
 export function loadsOfSql(dialect: Dialect, sourceSql: string, loadDateType: string): string {
   const q = (n: string): string => dialect.quoteIdentifier(n);
-  return `select distinct cast(${q('_load_id')} as text) as load_id, ${dialect.stableText(q('_load_date'), loadDateType)} as load_date
-from (
+  // Distinct first, then format: the raw table has many rows and few loads.
+  return `select cast(l.${q('_load_id')} as text) as load_id, ${dialect.stableText(`l.${q('_load_date')}`, loadDateType)} as load_date
+from (select distinct ${q('_load_id')}, ${q('_load_date')} from (
 ${sourceSql}
-) as strata_raw`;
+) as strata_raw) as l`;
 }
 
 /** The loads a SELECT of `load_id`, `load_date` (UTC text) returns. */
