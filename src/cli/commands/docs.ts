@@ -1,6 +1,4 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { generateDocs } from '../../app/docs-generate.js';
-import { serveDocs } from '../../app/docs-serve.js';
 import { commonOptions, withProjectOptions, type RawCommonOptions } from '../common-options.js';
 import { processOutput } from '../output.js';
 
@@ -21,6 +19,7 @@ export function registerDocsCommand(program: Command, _setExitCode: (code: numbe
     .option('--no-compile', 'use target/manifest.json as it is, never compile')
     .action(async (flags: RawCommonOptions & { catalog: boolean; countViews?: boolean; compile?: boolean }) => {
       const out = processOutput(flags.json ?? false);
+      const { generateDocs } = await import('../../app/docs-generate.js');
       const outcome = await generateDocs({
         ...commonOptions(flags),
         catalog: flags.catalog,
@@ -42,6 +41,7 @@ export function registerDocsCommand(program: Command, _setExitCode: (code: numbe
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .action(async (flags: RawCommonOptions & { port: number; host: string }) => {
       const out = processOutput(flags.json ?? false);
+      const { serveDocs } = await import('../../app/docs-serve.js');
       const server = await serveDocs({ ...commonOptions(flags), port: flags.port, host: flags.host });
       if (out.json) out.event({ event: 'docs_serving', url: server.url });
       else out.line(`Serving the documentation at ${server.url} (Ctrl+C to stop)`);
