@@ -126,7 +126,7 @@ export type IntervalUnit = 'second' | 'minute' | 'hour' | 'day' | 'week' | 'mont
 /** One database session. Statements on it run in order. */
 export interface Connection {
   query(sql: string): Promise<QueryResult>;
-  /** Runs statements, returning the number of rows the last one changed (when the engine says). */
+  /** Runs one statement; returns the rows it changed or, for CREATE TABLE AS, the rows it created (when the engine says). */
   execute(sql: string): Promise<number | undefined>;
   /** Runs `work` inside BEGIN/COMMIT, rolling back on error. */
   transaction<T>(work: () => Promise<T>): Promise<T>;

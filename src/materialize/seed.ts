@@ -15,7 +15,7 @@ export const materializeSeed: Materializer<SeedNode> = async (node, context) => 
     type: node.config.columnTypes[name] ?? d.typeName(inferColumnType(table.columns[i] ?? [])),
   }));
   const rows = await buildAndSwapTable(node.relation, context, node.config.grants, async (temporary) => {
-    await context.adapter.loadCsv(context.connection, { file, relation: temporary, columns, delimiter: node.config.delimiter });
+    return context.adapter.loadCsv(context.connection, { file, relation: temporary, columns, delimiter: node.config.delimiter });
   });
   return { action: 'loaded', rows };
 };

@@ -6,7 +6,7 @@ import { buildAndSwapTable } from './swap-in.js';
 export const materializeTable: Materializer<ModelNode> = async (node, context) => {
   const d = context.adapter.dialect;
   const rows = await buildAndSwapTable(node.relation, context, node.config.grants, async (temporary) => {
-    await context.connection.execute(d.createTableAs(temporary, node.compiledSql));
+    return context.connection.execute(d.createTableAs(temporary, node.compiledSql));
   });
   return { action: 'created table', rows };
 };

@@ -118,8 +118,12 @@ export class DuckdbConnection implements Connection {
   }
 
   async execute(sql: string): Promise<number | undefined> {
-    const result = await this.connection.run(sql);
-    return result.rowsChanged;
+    const reader = await this.connection.runAndReadAll(sql);
+    if (reader.rowsChanged > 0) return reader.rowsChanged;
+    // CREATE TABLE AS reports its row count as a one-row `Count` result instead.
+    const names = reader.columnNames();
+    if (names.length === 1 && names[0] === 'Count') return Number(reader.getRowObjectsJson()[0]?.Count ?? 0);
+    return reader.rowsChanged;
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
