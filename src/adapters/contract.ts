@@ -155,6 +155,11 @@ export interface DependentView {
 /** How `open` connects: a run takes the run lock; `query` and `debug` only read and do not. */
 export interface OpenOptions {
   readonly runLock: boolean;
+  /**
+   * Sessions that can only read (`strata serve`, cached `strata query`): an embedded file is
+   * opened read-only with external file access off, server sessions default to read-only transactions.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Where the CSV text of a raw append comes from. */

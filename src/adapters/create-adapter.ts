@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { TargetConfig } from '../config/project-config.js';
 import type { Adapter, Dialect } from './contract.js';
 import { DuckdbDialect } from './duckdb/duckdb-dialect.js';
@@ -24,5 +25,18 @@ export async function createAdapter(target: TargetConfig, projectRoot: string, t
       const { PostgresAdapter } = await import('./postgres/postgres-adapter.js');
       return new PostgresAdapter({ target, threads });
     }
+  }
+}
+
+/**
+ * The database file of an embedded, single-writer engine (DuckDB), or undefined for a server or
+ * an in-memory database. Whoever only reads such a file must not keep it open: a run needs it.
+ */
+export function databaseFileOf(target: TargetConfig, projectRoot: string): string | undefined {
+  switch (target.adapter) {
+    case 'duckdb':
+      return target.path === ':memory:' ? undefined : path.resolve(projectRoot, target.path);
+    case 'postgres':
+      return undefined;
   }
 }

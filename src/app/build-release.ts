@@ -13,6 +13,7 @@ import type { PhysicalRecord, ReleaseModel, ReleaseRecord, ReleaseStore, Release
 import { applyRetention, type RetentionOutcome } from '../release/retention.js';
 import { finishRun, newRunId, type RunFinish } from './finish-run.js';
 import type { ProjectSession } from './project-session.js';
+import { liveRenderer } from './render-live.js';
 
 /** Refs in the compile that fingerprints hash: by model name only, so no environment or physical name leaks in. */
 const CANONICAL_SCHEMA = '__strata_ref';
@@ -26,6 +27,8 @@ export interface BuildReleaseInput {
   readonly listener: RunListener;
   /** Plan only: nothing is built or recorded. */
   readonly dryRun?: boolean;
+  /** `--vars` the project is compiled with (part of what identifies the project). */
+  readonly vars?: Readonly<Record<string, unknown>>;
   /** Rebuilding a release of another database: keep its id and compare row counts with its own. */
   readonly replicaOf?: ReleaseRecord;
 }
@@ -50,7 +53,14 @@ export async function buildRelease(input: BuildReleaseInput): Promise<BuildRelea
   const { session, adapter, store, environment } = input;
   const { config } = session.project.settings;
   const started = new Date();
-  const canonical = session.compile(undefined, { relationFor: (name) => ({ schema: CANONICAL_SCHEMA, identifier: name }) });
+  // Where each model lives in the environment, as the project names it (for its public view).
+  const logical = new Map<string, Relation>();
+  const canonical = session.compile(undefined, {
+    relationFor: (name, relation) => {
+      logical.set(name, relation);
+      return { schema: CANONICAL_SCHEMA, identifier: name };
+    },
+  });
   const git = gitState(session.root);
   const metadata = new MetadataStore(adapter, config.metadata_schema);
   const { plan } = await adapter.withConnection(async (c) => {
@@ -101,6 +111,7 @@ export async function buildRelease(input: BuildReleaseInput): Promise<BuildRelea
       scratchAdapter: () => (scratch ??= openScratchDuckdb(session.root)),
       store: metadata,
       runId,
+      prepare: liveRenderer(compiled, adapter),
     });
   } finally {
     if (scratch) await (await scratch).close();
@@ -134,8 +145,8 @@ export async function buildRelease(input: BuildReleaseInput): Promise<BuildRelea
     createdAt: new Date().toISOString(),
     summary,
     rowCounts,
-    models: plan.nodes.filter((n) => n.physical).map(toReleaseModel),
-    filesHash: projectFilesHash(session.project, session.root),
+    models: plan.nodes.filter((n) => n.physical).map((n) => toReleaseModel(n, logical.get(n.name), session.project.settings.target.schema)),
+    filesHash: projectFilesHash(session.project, session.root, input.vars),
     origin: input.replicaOf?.target ?? null,
     droppedAt: null,
   };
@@ -188,7 +199,7 @@ function summarize(plan: ReleasePlan, results: readonly NodeResult[], gate: 'cri
   };
 }
 
-function toReleaseModel(node: PlannedNode): ReleaseModel {
+function toReleaseModel(node: PlannedNode, logical: Relation | undefined, targetSchema: string): ReleaseModel {
   return {
     uniqueId: node.uniqueId,
     name: node.name,
@@ -197,7 +208,9 @@ function toReleaseModel(node: PlannedNode): ReleaseModel {
     fingerprint: node.fingerprint,
     physical: node.physical!,
     schema: node.publicSchema,
-    identifier: node.publicIdentifier,
+    identifier: logical?.identifier ?? node.publicIdentifier,
+    logicalSchema: logical?.schema,
+    targetSchema,
     grants: node.grants,
     reused: node.action === 'reuse',
   };

@@ -11,6 +11,8 @@ import { MetadataStore } from '../observability/metadata-store.js';
 import type { LoadedFileEntry } from '../observability/report/run-report.js';
 import { finishRun, newRunId, type RunFinish } from './finish-run.js';
 import { openProject, type CommonOptions } from './project-session.js';
+import { readRelationVersions } from '../state/relation-versions.js';
+import { saveVersionSnapshot } from './version-snapshot.js';
 
 export interface LoadOptions extends CommonOptions {
   readonly select?: readonly string[];
@@ -48,6 +50,7 @@ export async function loadSources(options: LoadOptions): Promise<LoadOutcome> {
   const adapter = await session.connect();
   let files: FileOutcome[];
   let finish: RunFinish | undefined;
+  let versions: Map<string, string> | undefined;
   try {
     files = await loadLanding({
       adapter,
@@ -64,9 +67,12 @@ export async function loadSources(options: LoadOptions): Promise<LoadOutcome> {
       await adapter.withConnection((c) => store.ensure(c));
       finish = await finishRun({ session, adapter, store, runId: newRunId(new Date(started)), command: 'load', startedAt: new Date(started), results: [], files: fileEntries(files) });
     }
+    // New loads change the data versions the query cache compares.
+    versions = await adapter.withConnection((c) => readRelationVersions(adapter, c, compiled.nodes, compiled.dag.topologicalOrder(), config.metadata_schema));
   } finally {
     await adapter.close();
   }
+  saveVersionSnapshot(session, versions);
   const elapsedMs = Date.now() - started;
   const resultsPath = path.join(session.targetDir, 'load_results.json');
   writeJsonArtifact(resultsPath, {

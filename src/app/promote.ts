@@ -19,6 +19,8 @@ export interface PromoteOptions extends CommonOptions {
   /** Progress of a rebuild, when the release lives on another database. */
   readonly listener: RunListener;
   readonly loadListener?: LoadListener;
+  /** Told once new landing files are loaded, before a rebuild. */
+  readonly onLoaded?: (load: LoadOutcome) => void;
 }
 
 export interface PromoteOutcome {
@@ -88,19 +90,20 @@ async function promoteFromElsewhere(options: PromoteOptions, session: ProjectSes
   if (!origin) {
     throw new StrataError('unknown_release', `no release '${releaseId}' on the database of environment '${environment.name}' or of any other environment; 'strata status' shows the live ones`);
   }
-  if (projectFilesHash(session.project, session.root) !== origin.filesHash) {
+  if (projectFilesHash(session.project, session.root, options.vars) !== origin.filesHash) {
     const commit = origin.commit === 'none' ? 'an unknown commit (no git)' : `commit ${origin.commit.slice(0, 12)}${origin.dirty ? ' with uncommitted changes' : ''}`;
     throw new StrataError(
       'different_project',
-      `release ${releaseId} lives on target '${origin.target}' and must be rebuilt on '${environment.target}' from the same project, but this working tree differs from ${commit}: check it out${origin.commit === 'none' ? '' : ` ('git checkout ${origin.commit.slice(0, 12)}')`} and promote again`,
+      `release ${releaseId} lives on target '${origin.target}' and must be rebuilt on '${environment.target}' from the same project, but this working tree (or --vars) differs from ${commit}: check it out${origin.commit === 'none' ? '' : ` ('git checkout ${origin.commit.slice(0, 12)}')`} and promote again`,
     );
   }
   const load = await loadSources({ ...options, target: environment.target, upstreamOfSelection: true, listener: options.loadListener });
+  options.onLoaded?.(load);
   const { config } = session.project.settings;
   const adapter = await session.connect();
   try {
     const store = new ReleaseStore(adapter, config.metadata_schema);
-    const built = await buildRelease({ session, adapter, store, environment, listener: options.listener, replicaOf: origin });
+    const built = await buildRelease({ session, adapter, store, environment, listener: options.listener, replicaOf: origin, vars: options.vars });
     const rebuilt = { ...built, load };
     if (built.release?.status !== 'success') return { environment, releaseId, rebuilt, failed: true };
     const { switched, retention } = await switchAndRetain(session, adapter, store, environment, built.release, 'promote');

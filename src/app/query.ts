@@ -1,29 +1,30 @@
 import type { QueryResult } from '../adapters/contract.js';
-import { environmentOf, environmentTarget, publicRelation } from '../release/environments.js';
-import { openProject, type CommonOptions } from './project-session.js';
+import type { CommonOptions } from './project-session.js';
+import { QueryService, type QueryAnswer } from './query-service.js';
 
-const QUERY_FILE = '<query>';
+export interface QueryOptions extends CommonOptions {
+  readonly sql: string;
+  /** Read what an environment serves: it runs on that environment's target and `ref()` names its public views. */
+  readonly environment?: string;
+  /** False: bypass the cache (`--no-cache`). */
+  readonly cache?: boolean;
+}
 
 /**
  * `strata query`: renders one templated statement against the project and runs it on the target.
- * With `environment`, it runs on that environment's target and `ref()` names the environment's
- * public views, so it reads what the environment serves.
+ * A deterministic SELECT over the project's relations is answered from the cache while none of
+ * them changed (see QueryService).
  */
-export async function query(options: CommonOptions & { readonly sql: string; readonly environment?: string }): Promise<QueryResult> {
-  const target = options.environment === undefined ? options.target : environmentTarget(options.projectDir, options.environment);
-  const session = openProject({ ...options, target });
-  const { settings } = session.project;
-  const environment = options.environment === undefined ? undefined : environmentOf(settings.config, options.environment);
-  const compiled = session.compile(
-    undefined,
-    environment ? { relationFor: (_name, logical) => publicRelation(environment, settings.target.schema, logical) } : undefined,
-  );
-  const rendered = compiled.engine.render(options.sql, QUERY_FILE);
-  const sql = compiled.resolveSql(rendered.sql, QUERY_FILE, rendered.capture);
-  const adapter = await session.connect({ runLock: false });
+export async function runQuery(options: QueryOptions): Promise<QueryAnswer> {
+  const service = new QueryService(options);
   try {
-    return await adapter.withConnection((c) => c.query(sql));
+    return await service.run(options.sql, { cache: options.cache });
   } finally {
-    await adapter.close();
+    await service.close();
   }
+}
+
+/** The rows of `runQuery`, for callers that do not care where they came from. */
+export async function query(options: QueryOptions): Promise<QueryResult> {
+  return (await runQuery(options)).result;
 }

@@ -12,6 +12,8 @@ export interface ReleaseOptions extends CommonOptions {
   readonly dryRun?: boolean;
   readonly listener: RunListener;
   readonly loadListener?: LoadListener;
+  /** Told once the new landing files are loaded, before the release is built. */
+  readonly onLoaded?: (load: LoadOutcome) => void;
 }
 
 export interface ReleaseOutcome extends BuildReleaseOutcome {
@@ -28,6 +30,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseOutcome> 
   const started = Date.now();
   const target = environmentTarget(options.projectDir, options.environment);
   const load = options.dryRun ? undefined : await loadSources({ ...options, target, upstreamOfSelection: true, listener: options.loadListener });
+  if (load) options.onLoaded?.(load);
   const session = openProject({ ...options, target });
   const { config } = session.project.settings;
   const environment = environmentOf(config, options.environment);
@@ -40,6 +43,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseOutcome> 
       environment,
       listener: options.listener,
       dryRun: options.dryRun,
+      vars: options.vars,
     });
     return { ...built, environment, load, elapsedMs: Date.now() - started };
   } finally {

@@ -1,6 +1,7 @@
 import { allEnvironments, environmentOf, type Environment } from '../release/environments.js';
 import { livePromotion, previousGoodRelease } from '../release/live-release.js';
 import { ReleaseStore, type PromotionRecord, type ReleaseRecord, type ReleaseSummary } from '../release/release-store.js';
+import { describeError } from '../shared/errors.js';
 import { openProject, type CommonOptions } from './project-session.js';
 
 /** What an environment serves, as `strata status` shows it. */
@@ -24,6 +25,8 @@ export interface EnvironmentStatus {
   readonly previousGood: string | null;
   /** The newest release built for the environment, promoted or not. */
   readonly latest: { readonly releaseId: string; readonly status: string; readonly createdAt: string } | null;
+  /** Why the environment's database could not be read (the other environments are still shown). */
+  readonly error?: string;
 }
 
 /** `strata status [--env ENV]`: per environment, the live release and how it got there. Reads only. */
@@ -32,8 +35,14 @@ export async function status(options: CommonOptions & { readonly environment?: s
   const environments = options.environment ? [environmentOf(config, options.environment)] : allEnvironments(config);
   const out: EnvironmentStatus[] = [];
   for (const target of [...new Set(environments.map((e) => e.target))]) {
-    const { releases, promotions } = await readStore(options, target);
-    for (const environment of environments.filter((e) => e.target === target)) out.push(statusOf(environment, releases, promotions));
+    const here = environments.filter((e) => e.target === target);
+    try {
+      const { releases, promotions } = await readStore(options, target);
+      for (const environment of here) out.push(statusOf(environment, releases, promotions));
+    } catch (error) {
+      const message = describeError(error);
+      for (const e of here) out.push({ environment: e.name, target, schemaSuffix: e.schemaSuffix, live: null, previousGood: null, latest: null, error: message });
+    }
   }
   const order = environments.map((e) => e.name);
   return out.sort((a, b) => order.indexOf(a.environment) - order.indexOf(b.environment));

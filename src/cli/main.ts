@@ -9,6 +9,7 @@ import { registerInitCommand } from './commands/init.js';
 import { registerLoadCommand } from './commands/load.js';
 import { registerLsCommand } from './commands/ls.js';
 import { registerQueryCommand } from './commands/query.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerReleaseCommands } from './commands/release.js';
 
@@ -31,6 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerReleaseCommands(program, setExitCode);
   registerLsCommand(program, setExitCode);
   registerQueryCommand(program, setExitCode);
+  registerServeCommand(program, setExitCode);
   registerCleanCommand(program, setExitCode);
   registerDebugCommand(program, setExitCode);
   registerDocsCommand(program, setExitCode);

@@ -99,6 +99,7 @@ export function printStatus(out: Output, environments: readonly EnvironmentStatu
   const rows = environments.map((e) => {
     const live = e.live;
     const latest = e.latest && e.latest.releaseId !== live?.releaseId ? `${e.latest.releaseId} (${e.latest.status})` : '';
+    if (e.error) return [e.environment, e.target, '(cannot read its database)', '', '', '', '', '', ''];
     if (!live) return [e.environment, e.target, '(nothing live)', '', '', '', '', '', latest];
     const tests = `PASS=${live.tests.pass} WARN=${live.tests.warn} FAIL=${live.tests.fail}`;
     const commit = live.commit === 'none' ? 'none' : `${live.commit.slice(0, 7)}${live.dirty ? ' (dirty)' : ''}`;
@@ -110,4 +111,5 @@ export function printStatus(out: Output, environments: readonly EnvironmentStatu
   out.line(line(header));
   out.line(line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) out.line(line(row));
+  for (const e of environments) if (e.error) out.error(`error: environment ${e.environment}: ${e.error}`);
 }

@@ -4,6 +4,8 @@ import type { RunOutcome } from '../app/run-project.js';
 import type { Output } from './output.js';
 
 const WIDTH = 72;
+/** Up to this many up-to-date nodes get a line each; more are summed up in one. */
+const UP_TO_DATE_LINES = 20;
 
 function clock(): string {
   return new Date().toTimeString().slice(0, 8);
@@ -23,6 +25,15 @@ export function runReporter(out: Output): RunListener {
     nodeStarted(node, index, total) {
       if (out.json) return out.event({ event: 'node_started', node: node.uniqueId, index, total });
       out.line(`${clock()}  ${dots(`${index} of ${total} START ${node.kind} ${node.name}`)} [RUN]`);
+    },
+    upToDate(nodes) {
+      if (out.json) return out.event({ event: 'up_to_date', nodes: nodes.map((n) => n.uniqueId) });
+      if (nodes.length <= UP_TO_DATE_LINES) {
+        for (const node of nodes) out.line(`${clock()}  ${dots(`UP TO DATE ${node.kind} ${node.name}`)} [${out.color.dim('UP TO DATE')}]`);
+      } else {
+        const names = nodes.slice(0, 5).map((n) => n.name).join(', ');
+        out.line(`${clock()}  ${plural(nodes.length)} models and seeds up to date (${names}, …): skipped`);
+      }
     },
     nodeFinished(result, index, total) {
       if (out.json) return out.event({ event: 'node_finished', ...result, index, total });
@@ -60,6 +71,7 @@ export function printRunSummary(out: Output, outcome: RunOutcome): void {
       event: 'run_finished',
       ...s,
       runId: outcome.runId,
+      upToDate: outcome.upToDate.length,
       elapsedMs: outcome.elapsedMs,
       runResults: outcome.runResultsPath,
       report: outcome.finish.htmlPath,
@@ -82,6 +94,8 @@ export function printRunSummary(out: Output, outcome: RunOutcome): void {
       if (failure.test?.storedIn) out.line(`  failing rows stored in ${failure.test.storedIn}`);
       for (const row of failure.test?.sample ?? []) out.line(`    ${JSON.stringify(row)}`);
     }
+  } else if (s.total === 0 && outcome.upToDate.length) {
+    out.line(out.color.green(`Nothing to do: ${plural(outcome.upToDate.length)} selected node${outcome.upToDate.length === 1 ? ' is' : 's are'} up to date.`));
   } else if (s.total === 0) {
     out.line('Nothing to do: the selection matched no seeds or models.');
   } else {
@@ -91,7 +105,8 @@ export function printRunSummary(out: Output, outcome: RunOutcome): void {
   for (const warned of outcome.results.filter((r) => r.test?.verdict === 'warn')) {
     out.line(out.color.yellow(`  warning: test ${warned.name}: ${warned.message ?? ''}`));
   }
-  out.line(`Done. PASS=${s.pass} WARN=${s.warn} ERROR=${s.error} SKIP=${s.skip} TOTAL=${s.total}`);
+  const fresh = outcome.upToDate.length ? ` UP_TO_DATE=${outcome.upToDate.length}` : '';
+  out.line(`Done. PASS=${s.pass} WARN=${s.warn} ERROR=${s.error} SKIP=${s.skip}${fresh} TOTAL=${s.total}`);
   out.line(`Report: ${path.relative(process.cwd(), outcome.finish.htmlPath) || outcome.finish.htmlPath}`);
   for (const n of outcome.finish.notifications) {
     if (n.error) out.error(out.color.yellow(`warning: could not notify ${n.notifier}: ${n.error}`));

@@ -9,6 +9,8 @@ import {
   type SeedConfigInput,
 } from '../config/model-config.js';
 import { validate } from '../config/validate.js';
+import { dbtInlineConfig } from '../config/dbt/dbt-config-keys.js';
+import { SNAPSHOT_CONFIG_KEYS, snapshotConfigSchema, type SnapshotConfigInput } from '../config/snapshot-config.js';
 import { Dag } from '../graph/dag.js';
 import type {
   ColumnInfo,
@@ -19,12 +21,13 @@ import type {
   SeedNode,
   SourceNode,
 } from '../manifest/types.js';
-import type { ColumnProperties, ModelProperties, SeedProperties } from '../project/properties-schema.js';
+import type { ColumnProperties, ModelProperties, SeedProperties, SnapshotProperties } from '../project/properties-schema.js';
 import type { LoadedProject } from '../project/types.js';
 import { sha256 } from '../shared/hash.js';
 import { StrataError, StrataErrors } from '../shared/errors.js';
 import { TemplateEngine, type RenderCapture } from '../templating/template-engine.js';
-import { replaceTokens } from '../templating/tokens.js';
+import { parseToken, replaceTokens, type RelationPart, type TokenKind } from '../templating/tokens.js';
+import type { LiveRequest } from '../templating/dbt/live-context.js';
 import type { TemplateCache } from '../templating/template-cache.js';
 import { didYouMean } from './closest-name.js';
 import { escapeRegExp, findLine } from './find-line.js';
@@ -32,6 +35,10 @@ import { inlineEphemerals, type EphemeralCte } from './inline-ephemerals.js';
 import { toModelConfig, toSeedConfig } from './resolve-config.js';
 import { checkStrategyConfig, withSourceLoad } from './resolve-strategy-config.js';
 import { withImplicitSource } from './implicit-source.js';
+import { relationNaming, type NamedNode } from './relation-naming.js';
+import { resolveSnapshotConfig, type ResolvedSnapshotConfig } from './resolve-snapshot-config.js';
+import { templateTarget } from './template-target.js';
+import { completeTransformers, transformerRenders } from './compile-transformers.js';
 import { compileTests } from '../data-tests/compile-tests.js';
 import { compileUnitTests } from '../data-tests/compile-unit-tests.js';
 
@@ -62,14 +69,32 @@ export interface CompiledProject {
   readonly warnings: readonly string[];
   /** Resolves a template's placeholders (for `strata query` and tests). */
   resolveSql(rendered: string, file: string, refs: RenderCapture): string;
+  /**
+   * Models whose templates depend on the database (dbt's `execute`, `run_query`,
+   * `dbt_utils.star`, …): their compiled SQL is the `execute = false` rendering, and they are
+   * rendered again with `renderLive` when they run.
+   */
+  readonly liveModels: ReadonlySet<string>;
+  /**
+   * Renders a live model again with `execute` true; `answer` answers what the template asks of
+   * the database, or throws (see templating/dbt/live-context.ts). Returns the runnable SQL.
+   */
+  renderLive(id: string, answer: (request: LiveRequest) => unknown): string;
 }
+
+type NodeProperties = Pick<ModelProperties, 'description' | 'meta' | 'columns' | 'tests' | 'data_tests'>;
 
 interface RenderedModel {
   readonly file: LoadedProject['models'][number];
   readonly sql: string;
   readonly capture: RenderCapture;
   readonly config: ModelConfigInput;
-  readonly properties?: { readonly props: ModelProperties; readonly file: string };
+  readonly properties?: { readonly props: NodeProperties; readonly file: string };
+  /** Set for a snapshot block. */
+  readonly snapshot?: ResolvedSnapshotConfig;
+  /** The folder and YAML config the template's `config.get()` saw. */
+  readonly baseConfig: Readonly<Record<string, unknown>>;
+  readonly isIncremental: boolean;
 }
 
 /**
@@ -80,8 +105,11 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
   const { settings } = project;
   const { config, target } = settings;
   const projectName = config.name;
-  const errors: StrataError[] = [];
-  const warnings: string[] = [];
+  // dbt constructs found while reading come first; their files are not rendered (they would only fail again).
+  const errors: StrataError[] = [...(project.problems ?? [])];
+  const broken = new Set((project.problems ?? []).map((p) => p.location.file));
+  const warnings: string[] = [...(project.warnings ?? [])];
+  const dbtFlavor = settings.flavor === 'dbt';
   const targetPath = options.targetPath ?? config.paths.target ?? 'target';
   const dialect = options.dialect;
   const gather = <T>(work: () => T): T | undefined => {
@@ -99,46 +127,76 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
     projectName,
     dialect,
     vars: { ...config.vars, ...(options.vars ?? {}) },
-    target: { name: settings.targetName, schema: target.schema, type: target.adapter, threads: target.threads ?? 4 },
+    target: templateTarget(settings),
     docs: project.docs,
-    macros: project.macros,
+    macros: project.macros.filter((m) => !broken.has(m.path)),
     cache: options.templateCache,
+    dbtContext: dbtFlavor,
   });
+  const naming = relationNaming(config, target.schema, engine);
 
   // Properties from YAML, by name.
   const modelProps = new Map<string, { props: ModelProperties; file: string }>();
   const seedProps = new Map<string, { props: SeedProperties; file: string }>();
+  const snapshotProps = new Map<string, { props: SnapshotProperties; file: string }>();
   for (const { yaml, properties } of project.properties) {
     for (const props of properties.models ?? []) modelProps.set(props.name, { props, file: yaml.file });
     for (const props of properties.seeds ?? []) seedProps.set(props.name, { props, file: yaml.file });
+    for (const props of properties.snapshots ?? []) snapshotProps.set(props.name, { props, file: yaml.file });
   }
 
   const modelFolders = new FolderConfig<ModelConfigInput>(config.models, modelConfigSchema, MODEL_CONFIG_KEYS, settings.yaml, ['models']);
   const seedFolders = new FolderConfig<SeedConfigInput>(config.seeds, seedConfigSchema, SEED_CONFIG_KEYS, settings.yaml, ['seeds']);
+  const snapshotFolders = new FolderConfig<SnapshotConfigInput>(config.snapshots, snapshotConfigSchema, SNAPSHOT_CONFIG_KEYS, settings.yaml, ['snapshots']);
 
   // 1. Render each model once, capturing refs, sources and config() calls.
   const rendered: RenderedModel[] = [];
   for (const file of project.models) {
+    if (broken.has(file.path)) continue;
     gather(() => {
-      const out = engine.render(file.text, file.path, { isIncremental: options.isIncremental?.(file.name) ?? false });
-      const inline = validate(modelConfigSchema, out.capture.config, {
-        file: file.path,
-        line: findLine(file.text, /config\s*\(/),
-        node: file.name,
-      });
-      const props = modelProps.get(file.name);
-      const merged = mergeConfig(mergeConfig(modelFolders.forFolder(file.folder), props?.props.config ?? {}), inline);
+      const isIncremental = options.isIncremental?.(file.name) ?? false;
       const where = { file: file.path, line: findLine(file.text, /config\s*\(/), node: file.name };
+      if (file.resource === 'snapshot') {
+        const props = snapshotProps.get(file.name);
+        const base = mergeConfig(snapshotFolders.forFolder(file.folder), props?.props.config ?? {});
+        const out = engine.render(file.text, file.path, { isIncremental, baseConfig: base });
+        const raw = dbtFlavor ? dbtInlineConfig('snapshot', out.capture.config, where) : out.capture.config;
+        const inline = validate(snapshotConfigSchema, raw, where);
+        const snapshot = resolveSnapshotConfig(mergeConfig(base, inline), where);
+        rendered.push({ file, sql: out.sql, capture: out.capture, config: snapshot.model, properties: props, snapshot, baseConfig: base, isIncremental });
+        return;
+      }
+      const props = modelProps.get(file.name);
+      const base = mergeConfig(modelFolders.forFolder(file.folder), props?.props.config ?? {});
+      const out = engine.render(file.text, file.path, { isIncremental, baseConfig: base });
+      const raw = dbtFlavor ? dbtInlineConfig('model', out.capture.config, where) : out.capture.config;
+      const inline = validate(modelConfigSchema, raw, where);
+      const merged = mergeConfig(base, inline);
+      if (merged.materialized === 'snapshot') {
+        throw new StrataError('invalid_config', "a model cannot be materialized 'snapshot': write a {% snapshot %} block in the snapshots folder", { ...where, key: 'materialized' });
+      }
       checkStrategyConfig(merged, new Set([...Object.keys(props?.props.config ?? {}), ...Object.keys(inline)]), where);
       const body = withImplicitSource(out.sql, out.capture, merged, where);
-      rendered.push({ file, sql: body.sql, capture: body.capture, config: merged, properties: props });
+      rendered.push({ file, sql: body.sql, capture: body.capture, config: merged, properties: props, baseConfig: base, isIncremental });
     });
   }
 
+  // Models written in TypeScript/JavaScript resolve like SQL models; completeTransformers finishes them.
+  for (const render of transformerRenders(project.transformers ?? [], modelFolders, modelProps, project.models, (e) => errors.push(e))) rendered.push(render);
+
+  // With dbt constructs Strata cannot run, stop here: what follows would report their consequences.
+  if (project.problems?.length) throw errors.length === 1 ? errors[0]! : new StrataErrors(errors);
+
   // 2. Nodes that can be referenced: enabled models and seeds, by name.
-  const relationOf = (schema: string | undefined, identifier: string, name: string): Relation => {
-    const logical = { schema: schema ?? target.schema, identifier };
-    return options.relationFor ? options.relationFor(name, logical) : logical;
+  // Schemas and identifiers follow the project's naming rule (dbt's generate_schema_name).
+  const relationOf = (
+    cfg: { readonly schema?: string; readonly alias?: string; readonly tags: readonly string[] },
+    named: Omit<NamedNode, 'tags'>,
+    verbatimSchema?: string,
+  ): Relation => {
+    const node = { ...named, tags: cfg.tags };
+    const logical = { schema: verbatimSchema ?? naming.schema(cfg.schema, node), identifier: naming.identifier(cfg.alias, node) };
+    return options.relationFor ? options.relationFor(named.name, logical) : logical;
   };
   const byName = new Map<string, { id: string; relation: Relation; ephemeral: boolean }>();
   const disabled = new Set<string>();
@@ -148,11 +206,14 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
       disabled.add(model.file.name);
       continue;
     }
-    byName.set(model.file.name, {
-      id: `model.${projectName}.${model.file.name}`,
-      relation: relationOf(cfg.schema, cfg.alias ?? model.file.name, model.file.name),
-      ephemeral: cfg.materialized === 'ephemeral',
-    });
+    const resourceType = model.snapshot ? 'snapshot' : 'model';
+    gather(() =>
+      byName.set(model.file.name, {
+        id: `${resourceType}.${projectName}.${model.file.name}`,
+        relation: relationOf(cfg, { name: model.file.name, resourceType, path: model.file.path, fqn: [...model.file.folder, model.file.name] }, model.snapshot?.targetSchema),
+        ephemeral: cfg.materialized === 'ephemeral',
+      }),
+    );
   }
   const nodes = new Map<string, GraphNode>();
   for (const seed of project.seeds) {
@@ -164,7 +225,7 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
       if (byName.has(seed.name)) {
         throw new StrataError('duplicate_name', `seed '${seed.name}' has the same name as a model; ref() would be ambiguous`, { file: seed.path });
       }
-      const relation = relationOf(cfg.schema, cfg.alias ?? seed.name, seed.name);
+      const relation = relationOf(cfg, { name: seed.name, resourceType: 'seed', path: seed.path, fqn: [...seed.folder, seed.name] });
       byName.set(seed.name, { id, relation, ephemeral: false });
       const node: SeedNode = {
         kind: 'seed',
@@ -207,7 +268,11 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
           meta: { ...(source.meta ?? {}), ...(meta ?? {}) },
           dependsOn: [],
           // A source fed from a landing zone is a raw table the loader writes (schema `raw` by default).
-          relation: { schema: source.schema ?? (tableSettings.landing ? config.load.raw_schema : source.name), identifier: identifier ?? table.name },
+          // dbt renders `schema: "{{ target.schema }}"` and the like in source properties.
+          relation: {
+            schema: (source.schema === undefined ? undefined : gather(() => engine.renderDescription(source.schema!, yaml.file))) ?? (tableSettings.landing ? config.load.raw_schema : source.name),
+            identifier: identifier === undefined ? table.name : (gather(() => engine.renderDescription(identifier, yaml.file)) ?? identifier),
+          },
           columns: columnsOf(columns, engine, yaml.file),
           tests: [...(tests ?? []), ...(data_tests ?? [])],
           settings: {
@@ -280,7 +345,7 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
         description,
         meta: { ...cfg.meta, ...(props?.props.meta ?? {}) },
         dependsOn: [...dependsOn],
-        config: withSourceLoad(cfg, model.config.source_load, readSources),
+        config: model.snapshot ? { ...cfg, snapshot: model.snapshot.settings } : withSourceLoad(cfg, model.config.source_load, readSources),
         relation: entry.relation,
         rawSql: model.file.text,
         compiledPath: `${targetPath}/compiled/${model.file.path}`,
@@ -291,9 +356,11 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
       },
     });
   }
-  for (const { props, file } of modelProps.values()) {
-    if (!byName.has(props.name) && !disabled.has(props.name)) {
-      warnings.push(`${file}: properties for model '${props.name}', which does not exist${didYouMean(props.name, [...byName.keys()])}`);
+  for (const [kind, props] of [['model', modelProps], ['snapshot', snapshotProps]] as const) {
+    for (const { props: p, file } of props.values()) {
+      if (!byName.has(p.name) && !disabled.has(p.name)) {
+        warnings.push(`${file}: properties for ${kind} '${p.name}', which does not exist${didYouMean(p.name, [...byName.keys()])}`);
+      }
     }
   }
 
@@ -348,13 +415,33 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
     if (other && (other.kind === 'seed' || other.kind === 'source')) return dialect.relation(other.relation);
     throw new StrataError('internal', `no relation for ${id}`);
   };
+  const relationOfToken = (kind: TokenKind, value: string, self?: Relation): Relation => {
+    if (kind === 'ref') {
+      const id = byName.get(value)!.id;
+      const node = pending.get(id)?.node ?? nodes.get(id);
+      if (!node || !('relation' in node)) throw new StrataError('internal', `no relation for ${id}`);
+      return node.relation;
+    }
+    if (kind === 'src') return sources.get(value)!.relation;
+    if (!self) throw new StrataError('bad_this', '{{ this }} is only defined inside a model');
+    return self;
+  };
+  const database = templateTarget(settings).database;
   const resolveSql = (sql: string, self?: Relation): string =>
-    replaceTokens(sql, (kind, value) => {
-      if (kind === 'ref') return relationText(byName.get(value)!.id);
-      if (kind === 'src') return dialect.relation(sources.get(value)!.relation);
-      if (!self) throw new StrataError('bad_this', '{{ this }} is only defined inside a model');
-      return dialect.relation(self);
-    });
+    replaceTokens(
+      sql,
+      (kind, value) => {
+        if (kind === 'ref') return relationText(byName.get(value)!.id);
+        if (kind === 'src') return dialect.relation(sources.get(value)!.relation);
+        if (!self) throw new StrataError('bad_this', '{{ this }} is only defined inside a model');
+        return dialect.relation(self);
+      },
+      (kind: TokenKind, value: string, part: RelationPart) => {
+        if (part === 'database') return database ?? '';
+        const relation = relationOfToken(kind, value, self);
+        return part === 'schema' ? relation.schema : relation.identifier;
+      },
+    );
   const ephemeralClosure = (ids: readonly string[], seen = new Set<string>(), order: string[] = []): string[] => {
     for (const id of ids) {
       if (seen.has(id)) continue;
@@ -366,13 +453,58 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
   };
   const dagForCycles = new Dag(new Map([...nodes, ...[...pending].map(([id, p]) => [id, { ...p.node, compiledSql: '' } as ModelNode] as const)]));
   dagForCycles.topologicalOrder(); // throws a cycle error naming its nodes before ephemerals recurse
+  const liveModels = new Set<string>();
   for (const [id, { model, node, ephemeralRefs }] of pending) {
     const ctes: EphemeralCte[] = ephemeralClosure(ephemeralRefs).map((eph) => ({
       name: cteName(eph),
       sql: resolveSql(pending.get(eph)!.model.sql),
     }));
-    nodes.set(id, { ...node, compiledSql: inlineEphemerals(resolveSql(model.sql, node.relation), ctes) });
+    gather(() => nodes.set(id, { ...node, compiledSql: inlineEphemerals(resolveSql(model.sql, node.relation), ctes) }));
+    if (model.capture.live) {
+      if (node.config.materialized === 'ephemeral') {
+        errors.push(
+          new StrataError('dbt_unsupported', `ephemeral model '${node.name}' reads the database while it is rendered (execute, run_query, dbt_utils.star, …): materialize it as a view instead`, { file: node.path, node: node.name }),
+        );
+      }
+      liveModels.add(id);
+    }
   }
+  completeTransformers(nodes, project.transformers ?? [], dialect, (e) => errors.push(e));
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new StrataErrors(errors);
+  const renderLive = (id: string, answer: (request: LiveRequest) => unknown): string => {
+    const found = pending.get(id);
+    if (!found) throw new StrataError('internal', `no model ${id} to render`);
+    const { model, node } = found;
+    const out = engine.render(model.file.text, model.file.path, {
+      isIncremental: model.isIncremental,
+      baseConfig: model.baseConfig,
+      live: {
+        answer,
+        resolveSql: (sql) => resolveSql(sql, node.relation),
+        relationOf: (relation) => {
+          const token = parseToken(String(relation));
+          if (!token) throw new StrataError('template_error', `not a relation: ${String(relation)}`);
+          return relationOfToken(token.kind, token.value, node.relation);
+        },
+      },
+    });
+    // The DAG is fixed at compile time: a ref only reached with execute = true cannot order the run.
+    const known = new Set(model.capture.refs);
+    const knownSources = new Set(model.capture.sources.map(([a, b]) => `${a}.${b}`));
+    const late = [...out.capture.refs.filter((r) => !known.has(r)).map((r) => `ref('${r}')`), ...out.capture.sources.filter(([a, b]) => !knownSources.has(`${a}.${b}`)).map(([a, b]) => `source('${a}', '${b}')`)];
+    if (late.length) {
+      throw new StrataError(
+        'late_dependency',
+        `${late.join(', ')} is only reached when execute is true, so Strata cannot order the run by it: add '-- depends_on: {{ ${late[0]} }}' to the model`,
+        { file: node.path, node: node.name },
+        'execution',
+      );
+    }
+    const ephemerals = [...new Set(out.capture.refs.map((r) => byName.get(r)!).filter((r) => r.ephemeral).map((r) => r.id))];
+    const ctes = ephemeralClosure(ephemerals).map((eph) => ({ name: cteName(eph), sql: resolveSql(pending.get(eph)!.model.sql) }));
+    const body = withImplicitSource(out.sql, out.capture, model.config, { file: node.path, node: node.name });
+    return inlineEphemerals(resolveSql(body.sql, node.relation), ctes);
+  };
 
   const resolveCaptured = (rendered: string, file: string, capture: RenderCapture): string => {
     for (const ref of capture.refs) resolveRef(ref, file, rendered);
@@ -389,6 +521,7 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
     dialect,
     engine,
     nodes,
+    testDefaults: Object.fromEntries(Object.entries(config.data_tests).map(([key, value]) => [key.replace(/^\+/, ''), value])),
     singularTests: project.singularTests,
     resolve: resolveCaptured,
     idOfRef: (name) => byName.get(name)?.id,
@@ -407,6 +540,7 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
   for (const test of [...tests, ...unitTests]) if (test.config.enabled) nodes.set(test.uniqueId, test);
 
   const dag = new Dag(nodes);
+  warnings.push(...engine.warnings);
   return {
     project,
     nodes,
@@ -414,6 +548,8 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
     engine,
     warnings,
     resolveSql: resolveCaptured,
+    liveModels,
+    renderLive,
   };
 }
 

@@ -5,6 +5,7 @@ import { renderConfigValues } from './render-config-values.js';
 import { validate } from './validate.js';
 import { projectConfigSchema, targetSchema, type ProjectConfig, type TargetConfig } from './project-config.js';
 import { StrataError } from '../shared/errors.js';
+import { DBT_PROJECT_FILE, loadDbtProject, type DbtProjectInfo } from './dbt/load-dbt-project.js';
 
 export const PROJECT_FILE = 'strata.yml';
 
@@ -16,13 +17,28 @@ export interface LoadedProjectConfig {
   readonly config: ProjectConfig;
   readonly targetName: string;
   readonly target: TargetConfig;
+  /** `dbt` when the project was read from dbt_project.yml and profiles.yml. */
+  readonly flavor?: 'strata' | 'dbt';
+  /** For dbt projects: where the target came from. */
+  readonly dbt?: DbtProjectInfo;
+  /** Settings that cannot be honoured, each naming its file and line: reported with the project's other errors before anything runs. */
+  readonly problems?: readonly StrataError[];
+  /** Settings read but without effect, for the command's output. */
+  readonly warnings?: readonly string[];
 }
 
-/** Reads and validates `strata.yml` in `root`, choosing `targetName` or the file's default target. */
+/**
+ * Reads and validates `strata.yml` in `root`, choosing `targetName` or the file's default target.
+ * A folder with `dbt_project.yml` and no strata.yml is read as a dbt project (see config/dbt/).
+ */
 export function loadProjectConfig(root: string, targetName?: string): LoadedProjectConfig {
   const file = path.join(root, PROJECT_FILE);
   if (!existsSync(file)) {
-    throw new StrataError('no_project', `no ${PROJECT_FILE} in ${root}: run 'strata init DIR' to create a project, or pass --project-dir`);
+    if (existsSync(path.join(root, DBT_PROJECT_FILE))) {
+      const dbt = loadDbtProject(root, targetName);
+      return { root, file: path.join(root, DBT_PROJECT_FILE), yaml: dbt.yaml, config: dbt.config, targetName: dbt.targetName, target: dbt.target, flavor: 'dbt', dbt: dbt.dbt, problems: dbt.problems, warnings: dbt.warnings };
+    }
+    throw new StrataError('no_project', `no ${PROJECT_FILE} (or ${DBT_PROJECT_FILE}) in ${root}: run 'strata init DIR' to create a project, or pass --project-dir`);
   }
   const yaml = parseYaml(readFileSync(file, 'utf8'), PROJECT_FILE);
   const raw = (yaml.data ?? {}) as Record<string, unknown>;
@@ -46,5 +62,5 @@ export function loadProjectConfig(root: string, targetName?: string): LoadedProj
     yaml,
     path: targetPath,
   });
-  return { root, file, yaml, config, targetName: chosen, target };
+  return { root, file, yaml, config, targetName: chosen, target, flavor: 'strata' };
 }

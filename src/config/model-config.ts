@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { strategyConfigShape } from './strategy-config.js';
 
 /** Materializations the engine can build. */
-export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral', 'history', 'current', 'point_in_time', 'windowed_aggregate'] as const;
+export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral', 'history', 'current', 'point_in_time', 'windowed_aggregate', 'snapshot'] as const;
 export type Materialization = (typeof MATERIALIZATIONS)[number];
 
 export const INCREMENTAL_STRATEGIES = ['append', 'merge', 'delete+insert'] as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { namedQuerySchema, serveConfigSchema } from './named-query.js';
 
 const threads = z.coerce.number().int().min(1).max(64);
 
@@ -67,6 +68,8 @@ export const projectConfigSchema = z.strictObject({
       macros: pathList.optional(),
       tests: pathList.optional(),
       docs: pathList.optional(),
+      /** Folders of `{% snapshot %}` blocks (dbt snapshots). */
+      snapshots: pathList.optional(),
       target: z.string().optional(),
     })
     .default({}),
@@ -75,6 +78,16 @@ export const projectConfigSchema = z.strictObject({
   models: z.record(z.string(), z.unknown()).default({}),
   /** Per-folder seed defaults. */
   seeds: z.record(z.string(), z.unknown()).default({}),
+  /** Per-folder snapshot defaults (`+target_schema`, `+strategy`, …). */
+  snapshots: z.record(z.string(), z.unknown()).default({}),
+  /** Config every data test starts from (`severity`, `store_failures`, `tags`, …); a test's own config wins. */
+  data_tests: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * How a model's `schema` config names its schema: `exact` uses it as written; `target_prefix`
+   * makes it `<target schema>_<schema>`, as dbt's default generate_schema_name does (the default
+   * for projects read from dbt_project.yml). A `generate_schema_name` macro in the project wins over both.
+   */
+  schema_naming: z.enum(['exact', 'target_prefix']).default('exact'),
   /** Which failed tests stop what is downstream in `build`: only those tagged `critical`, or every error-severity test. */
   test_gate: z.enum(['critical', 'error']).default('critical'),
   /** Schema of the tables `store_failures` writes. */
@@ -109,6 +122,10 @@ export const projectConfigSchema = z.strictObject({
     .prefault({}),
   /** Who is told about a finished `load`/`build`, and when. */
   notifications: z.array(notifierSchema).default([]),
+  /** Queries `strata serve` answers by name (models YAML files may declare more). */
+  queries: z.array(namedQuerySchema).default([]),
+  /** `strata serve`: host, port and limits of the read-only HTTP endpoint. */
+  serve: serveConfigSchema,
 });
 export type ProjectConfigInput = z.input<typeof projectConfigSchema>;
 export type ProjectConfig = z.output<typeof projectConfigSchema>;

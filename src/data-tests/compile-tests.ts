@@ -19,6 +19,8 @@ export interface CompileTestsInput {
   readonly engine: TemplateEngine;
   /** Models, seeds and sources, whose declared tests are compiled. */
   readonly nodes: ReadonlyMap<string, GraphNode>;
+  /** Config every test starts from (strata.yml `data_tests:`, dbt_project.yml `tests:`); the test's own config wins. */
+  readonly testDefaults?: Readonly<Record<string, unknown>>;
   readonly singularTests: readonly ProjectFile[];
   /** Resolves placeholders (refs, sources, ephemeral CTEs), validating every ref. */
   readonly resolve: (sql: string, file: string, capture: RenderCapture) => string;
@@ -95,7 +97,7 @@ function compileGeneric(
   const testName = TEST_ALIASES[declaration.testName] ?? declaration.testName;
   const anomaly = ANOMALY_TESTS[testName] !== undefined;
   // Anomalies warn unless the project says otherwise: noise should not fail a build by default.
-  const configInput = validate(testConfigSchema, declaration.config, { file, node: node.name });
+  const configInput = validate(testConfigSchema, { ...input.testDefaults, ...declaration.config }, { file, node: node.name });
   const config = toTestConfig(anomaly ? { severity: 'warn', ...configInput } : configInput, node.tags);
   const capture: RenderCapture = { refs: [], sources: [], config: {} };
   const tested = node.kind === 'source' ? sourceToken(node.sourceName, node.tableName) : refToken(node.name);
@@ -156,8 +158,11 @@ function compileGeneric(
 
 function compileSingular(input: CompileTestsInput, file: ProjectFile, uniqueName: (base: string, detail: string) => string): TestNode {
   const rendered = input.engine.render(file.text, file.path);
+  if (rendered.capture.live) {
+    throw new StrataError('dbt_unsupported', 'a test that reads the database while it is rendered (execute, run_query, …) is not supported: write the query in the test SQL itself', { file: file.path });
+  }
   const config = toTestConfig(
-    validate(testConfigSchema, rendered.capture.config, { file: file.path, line: findLine(file.text, /config\s*\(/) }),
+    validate(testConfigSchema, { ...input.testDefaults, ...rendered.capture.config }, { file: file.path, line: findLine(file.text, /config\s*\(/) }),
     [],
   );
   const base = file.path.split('/').pop()!.replace(/\.sql$/, '');

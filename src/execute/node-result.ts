@@ -38,4 +38,6 @@ export interface NodeResult {
 export interface RunListener {
   nodeStarted(node: { uniqueId: string; name: string; kind: NodeKind; description: string }, index: number, total: number): void;
   nodeFinished(result: NodeResult, index: number, total: number): void;
+  /** Selected models and seeds `--changed` found up to date, told once before the run starts. */
+  upToDate?(nodes: readonly { uniqueId: string; name: string; kind: NodeKind }[]): void;
 }

@@ -35,6 +35,11 @@ export interface RunNodesOptions {
   /** Run history and metrics (anomaly tests read and extend it). */
   readonly store: MetadataStore;
   readonly runId: string;
+  /**
+   * Called on the node's own connection just before a model or seed is materialized; returns the
+   * node to build (e.g. a model whose SQL is rendered again with the database, dbt's `execute`).
+   */
+  readonly prepare?: (node: RunnableNode, connection: Connection) => Promise<RunnableNode>;
 }
 
 type ExecutableNode = RunnableNode | TestNode;
@@ -122,7 +127,8 @@ async function execute(
   built: ReadonlySet<string>,
 ): Promise<{ result: Pick<NodeResult, 'status' | 'action' | 'rows' | 'test' | 'message'>; status: NodeStatus }> {
   if (node.kind !== 'test') {
-    const outcome = await materializeNode(node, {
+    const ready = options.prepare ? await options.prepare(node, connection) : node;
+    const outcome = await materializeNode(ready, {
       adapter: options.adapter,
       connection,
       existing: options.existing.get(relationKey(node.relation.schema, node.relation.identifier)),

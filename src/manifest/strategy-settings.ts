@@ -48,3 +48,15 @@ export interface WindowedAggregateSettings {
   /** How far before the last bucket built an incremental run re-reads events (late events). */
   readonly lookback?: Duration;
 }
+
+/** dbt snapshots: SCD2 of a query's current state, captured at each run, with dbt's `dbt_*` columns. */
+export interface SnapshotSettings {
+  /** `timestamp`: a key's row changed when its `updatedAt` column is later than the snapshot's; `check`: when a check column differs. */
+  readonly strategy: 'timestamp' | 'check';
+  /** The column holding the row's last update (timestamp strategy). */
+  readonly updatedAt?: string;
+  /** Columns compared by the check strategy (`all`: every column of the query). */
+  readonly checkCols: 'all' | readonly string[];
+  /** `invalidate`: a key missing from the query has its current version closed at the run's time. */
+  readonly hardDeletes: 'ignore' | 'invalidate';
+}

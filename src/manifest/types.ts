@@ -1,6 +1,6 @@
 import type { IncrementalStrategy, Materialization } from '../config/model-config.js';
 import type { SourceTableProperties } from '../project/properties-schema.js';
-import type { CurrentSettings, HistorySettings, PointInTimeSettings, WindowedAggregateSettings } from './strategy-settings.js';
+import type { CurrentSettings, HistorySettings, PointInTimeSettings, SnapshotSettings, WindowedAggregateSettings } from './strategy-settings.js';
 
 /** A relation in the database: schema and name, quoted only when rendered by a dialect. */
 export interface Relation {
@@ -37,6 +37,8 @@ export interface ModelConfig {
   readonly current?: CurrentSettings;
   readonly pointInTime?: PointInTimeSettings;
   readonly windowed?: WindowedAggregateSettings;
+  /** Set when `materialized` is `snapshot` (a dbt `{% snapshot %}` block). */
+  readonly snapshot?: SnapshotSettings;
 }
 
 export interface SeedConfig {
@@ -78,6 +80,38 @@ export interface ModelNode extends NodeBase {
   readonly tests: readonly unknown[];
   /** Test declarations whose severity etc. are read by the tests stage. */
   readonly patchPath?: string;
+  /** Set for a model written in TypeScript/JavaScript (a `.ts`/`.js` file exporting a transformer). */
+  readonly transformer?: TransformerSpec;
+}
+
+/** A column a transformer declares: its name and type (`integer`, `decimal(18,4)`, `text`, `timestamptz`, …). */
+export interface TransformerColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/**
+ * How a transformer model runs: its bundled code runs in a worker that may read only `inputs` and
+ * write only its own `dt_` tables; Strata then builds the model's relation from `output`
+ * (`compiledSql` selects its declared columns), so tests, docs and lineage treat it like any model.
+ */
+export interface TransformerSpec {
+  /** The bundled ES module, relative to the project root (under target/transformers/). */
+  readonly bundlePath: string;
+  /** SHA-256 of the bundled code (the file and what it imports from the project). */
+  readonly codeHash: string;
+  /** The inputs it may read: by the name it uses (`stg_trades`, `market.trades`). */
+  readonly inputs: readonly { readonly name: string; readonly uniqueId: string; readonly relation: Relation }[];
+  /** Its main output table (`dt_<model>` in the model's schema) and declared columns. */
+  readonly output: Relation;
+  readonly columns: readonly TransformerColumn[];
+  /** Further tables of its own (`dt_<model>__<name>`), e.g. state kept between runs. */
+  readonly tables: readonly { readonly name: string; readonly relation: Relation; readonly columns: readonly TransformerColumn[] }[];
+  /** The worker is stopped after this long, and may use at most this much heap. */
+  readonly timeoutMs: number;
+  readonly memoryMb: number;
+  /** Environment variables (credentials) passed to the worker; it sees no others. */
+  readonly env: readonly string[];
 }
 
 export interface SeedNode extends NodeBase {

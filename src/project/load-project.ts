@@ -4,9 +4,13 @@ import { globSync } from 'tinyglobby';
 import { loadProjectConfig } from '../config/load-project-config.js';
 import { validate } from '../config/validate.js';
 import { StrataError, StrataErrors } from '../shared/errors.js';
+import { normalizeDbtProperties } from '../config/dbt/normalize-properties.js';
+import { scanUnsupported } from '../templating/dbt/scan-unsupported.js';
 import { parseDocBlocks } from './parse-doc-blocks.js';
+import { parseSnapshotBlocks } from './parse-snapshot-blocks.js';
 import { propertiesFileSchema } from './properties-schema.js';
 import { parseYaml } from './read-yaml.js';
+import { readTransformerFiles } from '../transformers/read-transformer-files.js';
 import type { DocBlock, LoadedProject, ModelFile, ProjectFile, PropertiesSource, SeedFile } from './types.js';
 
 export interface LoadOptions {
@@ -19,6 +23,11 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
   const paths = settings.config.paths;
   const modelRoots = paths.models ?? ['models'];
   const errors: StrataError[] = [];
+  // dbt constructs Strata cannot run: reported by compile with whatever rendering finds.
+  const problems: StrataError[] = [...(settings.problems ?? [])];
+  const warnings: string[] = [...(settings.warnings ?? [])];
+  const dbt = settings.flavor === 'dbt';
+  const ignoredProperties = new Set<string>();
 
   const models: ModelFile[] = [];
   const propertyFiles: PropertiesSource[] = [];
@@ -31,6 +40,25 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
         name: path.posix.basename(rel, '.sql'),
         folder: path.posix.dirname(inner) === '.' ? [] : path.posix.dirname(inner).split('/'),
       });
+    }
+    if (dbt) {
+      for (const rel of list(root, modelRoot, ['**/*.py'])) {
+        problems.push(new StrataError('dbt_unsupported', 'Python models are not supported: only SQL models run', { file: rel, line: 1 }));
+      }
+    }
+  }
+  // dbt snapshots: `{% snapshot name %}` blocks, each a node built by the snapshot materialization.
+  const snapshotRoots = paths.snapshots ?? ['snapshots'];
+  for (const snapshotRoot of snapshotRoots) {
+    for (const rel of list(root, snapshotRoot, ['**/*.sql'])) {
+      const inner = path.posix.relative(snapshotRoot, rel);
+      try {
+        for (const block of parseSnapshotBlocks(read(root, rel), rel)) {
+          models.push({ path: rel, text: block.text, name: block.name, folder: path.posix.dirname(inner) === '.' ? [] : path.posix.dirname(inner).split('/'), resource: 'snapshot' });
+        }
+      } catch (error) {
+        collect(error, errors);
+      }
     }
   }
   const seedRoots = paths.seeds ?? ['seeds'];
@@ -45,10 +73,17 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
       });
     }
   }
-  for (const rel of [...modelRoots, ...seedRoots].flatMap((dir) => list(root, dir, ['**/*.yml', '**/*.yaml']))) {
+  for (const rel of [...new Set([...modelRoots, ...seedRoots, ...snapshotRoots])].flatMap((dir) => list(root, dir, ['**/*.yml', '**/*.yaml']))) {
     try {
       const yaml = parseYaml(read(root, rel), rel);
-      const properties = validate(propertiesFileSchema, yaml.data ?? {}, { file: rel, yaml });
+      let data = yaml.data ?? {};
+      if (dbt) {
+        const normalized = normalizeDbtProperties(yaml, settings.dbt?.database ?? '');
+        problems.push(...normalized.problems);
+        normalized.ignored.forEach((key) => ignoredProperties.add(key));
+        data = normalized.data;
+      }
+      const properties = validate(propertiesFileSchema, data, { file: rel, yaml });
       propertyFiles.push({ yaml, properties });
     } catch (error) {
       collect(error, errors);
@@ -56,6 +91,9 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
   }
   const testRoots = paths.tests ?? ['tests'];
   // Custom generic tests live in macros/ or in <tests>/generic/, as in dbt.
+  // Models written in TypeScript/JavaScript: bundled and their declarations read (src/transformers/).
+  const transformerFiles = readTransformerFiles(root, modelRoots, paths.target ?? 'target');
+  errors.push(...transformerFiles.errors);
   const macros: ProjectFile[] = [
     ...(paths.macros ?? ['macros']).flatMap((dir) => list(root, dir, ['**/*.sql'])),
     ...testRoots.flatMap((dir) => list(root, dir, ['generic/**/*.sql'])),
@@ -77,11 +115,26 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
   const seen = new Map<string, string>();
   for (const model of models) {
     const prior = seen.get(model.name);
-    if (prior) errors.push(new StrataError('duplicate_model', `model '${model.name}' is also defined in ${prior}`, { file: model.path }));
+    const kind = model.resource ?? 'model';
+    if (prior) errors.push(new StrataError(`duplicate_${kind}`, `${kind} '${model.name}' is also defined in ${prior}`, { file: model.path }));
     seen.set(model.name, model.path);
   }
-  if (errors.length) throw errors.length === 1 ? errors[0]! : new StrataErrors(errors);
-  return { settings, models, seeds, macros, singularTests, properties: propertyFiles, docs };
+  if (dbt) {
+    // Jinja that Strata cannot run is reported before anything is rendered, with its file and line.
+    const scanned = new Set<string>();
+    for (const file of [...models, ...macros, ...singularTests]) {
+      if (scanned.has(file.path)) continue;
+      scanned.add(file.path);
+      // A snapshot's text is its block only: scan the whole file, once.
+      problems.push(...scanUnsupported('resource' in file && file.resource === 'snapshot' ? read(root, file.path) : file.text, file.path));
+    }
+    if (ignoredProperties.size) warnings.push(`YAML properties with no effect in Strata, ignored: ${[...ignoredProperties].sort().join(', ')}`);
+  }
+  if (errors.length) {
+    const all = [...errors, ...problems];
+    throw all.length === 1 ? all[0]! : new StrataErrors(all);
+  }
+  return { settings, models, seeds, macros, singularTests, properties: propertyFiles, docs, warnings, problems, transformers: transformerFiles.files };
 }
 
 function list(root: string, dir: string, patterns: string[], ignore: string[] = []): string[] {

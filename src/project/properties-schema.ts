@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { namedQuerySchema } from '../config/named-query.js';
 import { modelConfigSchema, seedConfigSchema } from '../config/model-config.js';
+import { snapshotConfigSchema } from '../config/snapshot-config.js';
 
 /** A test declaration as dbt writes it: a name, or `{name: {args}}`; interpreted by the tests stage. */
 const testEntry = z.union([z.string(), z.record(z.string(), z.unknown())]);
@@ -38,6 +40,18 @@ const seedProperties = z.strictObject({
   data_tests: tests,
 });
 export type SeedProperties = z.infer<typeof seedProperties>;
+
+/** Properties of a snapshot (a `{% snapshot %}` block). */
+const snapshotProperties = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  config: snapshotConfigSchema.optional(),
+  columns: z.array(column).optional(),
+  tests,
+  data_tests: tests,
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+export type SnapshotProperties = z.infer<typeof snapshotProperties>;
 
 const duration = z.strictObject({ count: z.number().int().positive(), period: z.enum(['minute', 'hour', 'day']) });
 const freshness = z
@@ -144,8 +158,11 @@ export const propertiesFileSchema = z.strictObject({
   version: z.number().optional(),
   models: z.array(modelProperties).optional(),
   seeds: z.array(seedProperties).optional(),
+  snapshots: z.array(snapshotProperties).optional(),
   sources: z.array(source).optional(),
   exposures: z.array(exposure).optional(),
   unit_tests: z.array(unitTest).optional(),
+  /** Queries `strata serve` answers by name. */
+  queries: z.array(namedQuerySchema).optional(),
 });
 export type PropertiesFile = z.infer<typeof propertiesFileSchema>;

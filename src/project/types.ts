@@ -1,6 +1,8 @@
 import type { LoadedProjectConfig } from '../config/load-project-config.js';
+import type { StrataError } from '../shared/errors.js';
 import type { PropertiesFile } from './properties-schema.js';
 import type { YamlFile } from './read-yaml.js';
+import type { TransformerFile } from '../transformers/read-transformer-files.js';
 
 /** A text file of the project: its path relative to the project root and its content. */
 export interface ProjectFile {
@@ -13,6 +15,8 @@ export interface ProjectFile {
 export interface ModelFile extends ProjectFile {
   readonly name: string;
   readonly folder: readonly string[];
+  /** `snapshot` for a `{% snapshot %}` block (its text is the file's with the rest blanked); a model otherwise. */
+  readonly resource?: 'snapshot';
 }
 
 /** A seed CSV file (read lazily: seeds can be large). */
@@ -45,4 +49,13 @@ export interface LoadedProject {
   readonly singularTests: readonly ProjectFile[];
   readonly properties: readonly PropertiesSource[];
   readonly docs: ReadonlyMap<string, DocBlock>;
+  /** Models written in TypeScript/JavaScript (`.ts`/`.js` files of the model folders), bundled, with their declarations. */
+  readonly transformers?: readonly TransformerFile[];
+  /** Things read but without effect (ignored dbt settings, packages not installed), for the command's output. */
+  readonly warnings?: readonly string[];
+  /**
+   * dbt constructs Strata cannot run, found while reading (settings, YAML, Jinja), each naming
+   * its file and line. Compile reports them together with what rendering finds, before anything runs.
+   */
+  readonly problems?: readonly StrataError[];
 }

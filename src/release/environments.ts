@@ -88,6 +88,20 @@ export function publicRelation(
   return { schema: `${model.schema ?? defaultSchema}${environment.schemaSuffix}`, identifier: model.identifier };
 }
 
+/**
+ * The public relation of a release's model in an environment whose target schema is
+ * `targetSchema`: the schema the project named it with when the release was built (when built for
+ * a target with the same schema), else its configured schema or the target's, plus the suffix.
+ */
+export function publicRelationOfModel(
+  environment: Environment,
+  targetSchema: string,
+  model: { readonly schema: string | null; readonly identifier: string; readonly logicalSchema?: string; readonly targetSchema?: string },
+): Relation {
+  const schema = model.logicalSchema !== undefined && model.targetSchema === targetSchema ? model.logicalSchema : undefined;
+  return publicRelation(environment, targetSchema, { schema: schema ?? model.schema, identifier: model.identifier });
+}
+
 function unknownEnvironment(name: string, known: readonly string[]): StrataError {
   const list = known.length ? `; this project defines: ${known.join(', ')}${didYouMean(name, known)}` : '; strata.yml has no environments: add e.g. `environments: {prod: {target: dev}}`';
   return new StrataError('unknown_environment', `unknown environment '${name}'${list}`, { file: PROJECT_FILE, key: 'environments' });

@@ -7,14 +7,15 @@ import { stableJson } from './fingerprints.js';
 /**
  * A hash of what a project builds, independent of the engine and of where it is deployed: models,
  * seeds, macros, tests, YAML properties, docs blocks and the parts of strata.yml that shape
- * models (not targets or environments). Equal hashes mean the same project, e.g. the same commit.
+ * models (not targets or environments), with `--vars` on top. Equal hashes mean the same project,
+ * e.g. the same commit built with the same vars.
  */
-export function projectFilesHash(project: LoadedProject, root: string): string {
+export function projectFilesHash(project: LoadedProject, root: string, cliVars: Readonly<Record<string, unknown>> = {}): string {
   const { config } = project.settings;
   const byPath = <T extends { readonly path: string }>(files: readonly T[]): T[] => [...files].sort((a, b) => a.path.localeCompare(b.path));
   return sha256(
     stableJson({
-      config: { name: config.name, version: config.version, vars: config.vars, models: config.models, seeds: config.seeds, test_gate: config.test_gate },
+      config: { name: config.name, version: config.version, vars: { ...config.vars, ...cliVars }, models: config.models, seeds: config.seeds, test_gate: config.test_gate },
       models: byPath(project.models).map((m) => [m.path, m.text]),
       seeds: byPath(project.seeds).map((s) => [s.path, sha256(readFileSync(path.resolve(root, s.path)))]),
       macros: byPath(project.macros).map((m) => [m.path, m.text]),

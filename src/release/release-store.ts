@@ -13,6 +13,9 @@ export interface ReleaseModel {
   readonly schema: string | null;
   /** The name of its public view. */
   readonly identifier: string;
+  /** Its schema as the project named it on the target it was built on (naming rules applied), and that target's schema. */
+  readonly logicalSchema?: string;
+  readonly targetSchema?: string;
   readonly grants: Grants;
   /** Whether the release reused a physical relation an earlier release built. */
   readonly reused: boolean;

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Adapter } from '../adapters/contract.js';
-import { publicRelation, type Environment } from './environments.js';
+import type { Relation } from '../manifest/types.js';
+import { publicRelationOfModel, type Environment } from './environments.js';
 import { livePromotion } from './live-release.js';
 import { publishViews } from './publish-views.js';
 import type { ReleaseRecord, ReleaseStore } from './release-store.js';
@@ -36,7 +37,7 @@ export async function switchEnvironment(input: {
   if (live?.releaseId === release.releaseId) {
     return { releaseId: release.releaseId, previous: live.replacedReleaseId, views: release.models.length, removed: 0, alreadyLive: true };
   }
-  const publicOf = (m: ReleaseRecord['models'][number]) => publicRelation(environment, input.defaultSchema, { schema: m.schema, identifier: m.identifier });
+  const publicOf = (m: ReleaseRecord['models'][number]): Relation => publicRelationOfModel(environment, input.defaultSchema, m);
   const views = release.models.map((m) => ({ relation: publicOf(m), physical: m.physical, grants: m.grants }));
   const keys = new Set(views.map((v) => `${v.relation.schema}\u0000${v.relation.identifier}`));
   const previous = live ? releases.filter((r) => r.releaseId === live.releaseId).at(-1) : undefined;

@@ -5,7 +5,7 @@ import type { ProjectFile } from '../project/types.js';
 import type { Dialect } from '../adapters/contract.js';
 import { asOfSql } from './as-of-macro.js';
 import { installDbtContext, OVERRIDABLE_DBT_GLOBALS } from './dbt/dbt-context.js';
-import type { LiveContext } from './dbt/live-context.js';
+import { NeedsAnswer, type LiveContext } from './dbt/live-context.js';
 import { envVar } from './env-var.js';
 import { addDoExtension } from './jinja/do-extension.js';
 import { installJinjaCompat } from './jinja/install-jinja-compat.js';
@@ -72,6 +72,8 @@ interface RenderState {
   /** The database, when this render executes (dbt's `execute` is true). */
   readonly live?: LiveContext;
   readonly scratch: Map<string, unknown>;
+  /** The database answer a live render stopped at (Nunjucks does not keep the errors it wraps). */
+  needed?: NeedsAnswer;
 }
 
 /** Options of one render. */
@@ -125,7 +127,25 @@ export class TemplateEngine {
     if (cached) return { sql: cached.sql, capture: { refs: [...cached.refs], sources: cached.sources.map(([a, b]) => [a, b]), config: { ...cached.config } } };
     const capture: RenderCapture = { refs: [], sources: [], config: {} };
     const previous = this.state;
-    const state: RenderState = { capture, isIncremental: options.isIncremental ?? false, vars: options.vars, baseConfig: options.baseConfig, live: options.live, scratch: new Map() };
+    const live = options.live;
+    const state: RenderState = {
+      capture,
+      isIncremental: options.isIncremental ?? false,
+      vars: options.vars,
+      baseConfig: options.baseConfig,
+      scratch: new Map(),
+      live: live && {
+        ...live,
+        answer: (request) => {
+          try {
+            return live.answer(request);
+          } catch (error) {
+            if (error instanceof NeedsAnswer) state.needed = error;
+            throw error;
+          }
+        },
+      },
+    };
     this.state = state;
     try {
       const code = this.cache.templateCode(key, preprocessJinja(text), this.env, file);
@@ -137,6 +157,8 @@ export class TemplateEngine {
       }
       return { sql, capture };
     } catch (error) {
+      // A live render stops where it needs the database; the caller fetches the answer and renders again.
+      if (state.needed) throw state.needed;
       throw templateError(error, file, text);
     } finally {
       this.state = previous;

@@ -29,7 +29,11 @@ export function templateError(error: unknown, file: string, source: string): Str
     return new StrataError('template_error', `undefined variable in \`${text}\``, { file, line });
   }
   const message = body.split('\n')[0] ?? body;
-  return new StrataError('template_error', message, { file, line: line ?? lineOfQuoted(message, source) });
+  // An error thrown by a function the template called (ref, var, exceptions.raise_compiler_error, …)
+  // carries the 0-based line of the call.
+  const thrown = /^\([^)]*\)( \[Line \d+, Column \d+\])?\s*(StrataError|MacroReturn): /.exec(raw);
+  if (thrown && line !== undefined) line += 1;
+  return new StrataError('template_error', message.replace(/^MacroReturn: /, ''), { file, line: line ?? lineOfQuoted(message, source) });
 }
 
 /** Nunjucks loses the line of errors thrown inside functions: find the first quoted name of the message in the source. */

@@ -21,6 +21,12 @@ export function sourceToken(source: string, table: string): string {
 
 export const THIS_TOKEN = `${DELIMITER}this:${DELIMITER}`;
 
+/** The kind and value of a whole placeholder (`ref('x')` prints one), or undefined for other text. */
+export function parseToken(text: string): { kind: TokenKind; value: string } | undefined {
+  const m = /^\u0000(ref|src|this):([^\u0000|]*)\u0000$/.exec(text);
+  return m ? { kind: m[1] as TokenKind, value: m[2]! } : undefined;
+}
+
 /** The placeholder of one part of the relation a placeholder stands for. */
 export function partToken(token: string, part: RelationPart): string {
   return token.startsWith(DELIMITER) && token.endsWith(DELIMITER) ? `${token.slice(0, -1)}|${part}${DELIMITER}` : token;

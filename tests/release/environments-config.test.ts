@@ -5,7 +5,7 @@ import { duckdbProjectYaml, removeProject, tempProject } from '../helpers/temp-p
 
 // Environments in strata.yml: mistakes are reported with the file, line and key.
 
-async function releaseWith(yaml: string, args: string[] = ['release', '--env', 'prod']): Promise<{ code: number; stderr: string }> {
+async function releaseWith(yaml: string, args: string[] = ['release', '--env', 'prod']): Promise<{ code: number; stdout: string; stderr: string }> {
   const dir = tempProject({ 'strata.yml': duckdbProjectYaml(yaml), 'models/m.sql': 'select 1 as x\n' });
   try {
     return await runCli(args, dir);
@@ -42,4 +42,21 @@ test('release commands need --env and refuse --target', async () => {
   assert.match(both.stderr, /release commands take --env/);
   const none = await releaseWith('', ['status']);
   assert.equal(none.code, 0);
+});
+
+test('status shows every environment, and one whose database cannot be read as an error (exit 2)', async () => {
+  const yaml = [
+    '  broken:',
+    '    adapter: postgres',
+    '    url: postgres://nobody@127.0.0.1:1/none',
+    'environments:',
+    '  dev: {target: dev}',
+    '  prod: {target: broken}',
+    '',
+  ].join('\n');
+  const { code, stdout, stderr } = await releaseWith(yaml, ['status']);
+  assert.equal(code, 2, stdout + stderr);
+  assert.match(stdout, /^dev +dev +\(nothing live\)$/m);
+  assert.match(stdout, /^prod +broken +\(cannot read its database\)$/m);
+  assert.match(stderr, /error: environment prod: cannot connect to PostgreSQL/);
 });

@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { DuckdbTargetConfig } from '../../config/project-config.js';
 import type { Relation } from '../../manifest/types.js';
 import { StrataError } from '../../shared/errors.js';
-import type { Adapter, ColumnDescription, Connection, CsvLoad, DependentView, ExistingRelation, QueryResult, Row } from '../contract.js';
+import type { Adapter, ColumnDescription, Connection, CsvLoad, DependentView, ExistingRelation, OpenOptions, QueryResult, Row } from '../contract.js';
 import { ConnectionPool } from '../shared/connection-pool.js';
 import { DuckdbDialect } from './duckdb-dialect.js';
 import { DuckdbRawAppender } from './duckdb-raw-appender.js';
@@ -28,9 +28,13 @@ export class DuckdbAdapter implements Adapter {
     this.databasePath = file === ':memory:' ? file : path.resolve(options.projectRoot, file);
   }
 
-  async open(): Promise<void> {
+  async open(options?: OpenOptions): Promise<void> {
     if (this.instance) return;
     const settings: Record<string, string> = {};
+    if (options?.readOnly && this.databasePath !== ':memory:') {
+      settings.access_mode = 'READ_ONLY';
+      settings.enable_external_access = 'false';
+    }
     if (this.options.target.memory_limit) settings.memory_limit = this.options.target.memory_limit;
     if (this.options.target.engine_threads) settings.threads = String(this.options.target.engine_threads);
     if (this.databasePath !== ':memory:') mkdirSync(path.dirname(this.databasePath), { recursive: true });

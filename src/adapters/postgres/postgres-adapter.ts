@@ -38,7 +38,8 @@ export class PostgresAdapter implements Adapter {
 
   async open(options: OpenOptions = { runLock: true }): Promise<void> {
     if (this.pool) return;
-    const pool = new ConnectionPool(this.options.threads, () => this.connect());
+    const readOnly = options.readOnly ?? false;
+    const pool = new ConnectionPool(this.options.threads, () => this.connect(readOnly));
     const version = await pool.use((c) => c.query('show server_version_num'));
     const number = Number(version.rows[0]?.server_version_num ?? 0);
     if (number < MIN_SERVER_VERSION) {
@@ -110,7 +111,7 @@ export class PostgresAdapter implements Adapter {
     this.lockSession = undefined;
   }
 
-  private async connect(): Promise<PostgresConnection> {
+  private async connect(readOnly = false): Promise<PostgresConnection> {
     const client = new pg.Client({ connectionTimeoutMillis: 15_000, application_name: 'strata', ...this.settings.clientConfig, types: textPreservingTypes });
     // A session that drops while idle is reported by its next query, not as an unhandled event.
     client.on('error', () => undefined);
@@ -123,6 +124,7 @@ export class PostgresAdapter implements Adapter {
     // If this process is killed mid-query, the server stops the query within a second instead of
     // finishing it (best effort: the setting exists on Linux, macOS and BSD servers only).
     await client.query("set client_connection_check_interval = '1s'").catch(() => undefined);
+    if (readOnly) await client.query('set default_transaction_read_only = on');
     return new PostgresConnection(client, this.settings.mask);
   }
 }

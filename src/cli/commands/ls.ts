@@ -8,7 +8,7 @@ export function registerLsCommand(program: Command, _setExitCode: (code: number)
     // Loaded on use, so `--help` and other commands start fast.
     const { listNodes } = await import('../../app/list-nodes.js');
     const out = processOutput(flags.json ?? false);
-    for (const { node, priority } of listNodes({ ...commonOptions(flags), select: flags.select, exclude: flags.exclude })) {
+    for (const { node, priority } of await listNodes({ ...commonOptions(flags), select: flags.select, exclude: flags.exclude })) {
       if (out.json) {
         out.line(
           JSON.stringify({

@@ -10,12 +10,18 @@ export function registerQueryCommand(program: Command, _setExitCode: (code: numb
     selection: false,
   })
     .option('--env <environment>', 'read what an environment serves: ref() names its public views, on its target')
-    .action(async (sql: string, flags: RawCommonOptions & { readonly env?: string }) => {
+    .option('--no-cache', 'run the query even when a cached answer is current')
+    .action(async (sql: string, flags: RawCommonOptions & { readonly env?: string; readonly cache: boolean }) => {
       if (flags.env !== undefined && flags.target !== undefined) throw new StrataError('usage', '--env and --target exclude each other: the environment names its target');
       // Loaded on use, so `--help` and other commands start fast.
-      const { query } = await import('../../app/query.js');
+      const { runQuery } = await import('../../app/query.js');
       const out = processOutput(flags.json ?? false);
-      const result = await query({ ...commonOptions(flags), sql, environment: flags.env });
-      out.line(out.json ? JSON.stringify(result.rows) : formatTable(result));
+      const answer = await runQuery({ ...commonOptions(flags), sql, environment: flags.env, cache: flags.cache });
+      out.line(out.json ? JSON.stringify(answer.result.rows) : formatTable(answer.result));
+      // Where the answer came from, on stderr so that stdout stays the result.
+      if (!out.json) {
+        const why = answer.reason ? ` (${answer.reason})` : '';
+        out.error(out.color.dim(`cache: ${answer.cache}${why} in ${answer.elapsedMs.toFixed(1)} ms`));
+      }
     });
 }

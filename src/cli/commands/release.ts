@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import type { LoadOutcome } from '../../app/load.js';
 import { StrataError } from '../../shared/errors.js';
 import { commonOptions, withProjectOptions, type RawCommonOptions } from '../common-options.js';
 import { loadReporter, printLoadSummary } from '../load-reporter.js';
-import { processOutput } from '../output.js';
+import { processOutput, type Output } from '../output.js';
 import { printPlan, printPromotion, printReleaseSummary, printRollback, printStatus } from '../release-reporter.js';
 import { runReporter } from '../run-reporter.js';
 
@@ -16,6 +17,15 @@ function environmentOptions(flags: RawCommonOptions): ReturnType<typeof commonOp
   return commonOptions(flags);
 }
 
+/** Prints what a load before a build brought in; a file that failed makes the command exit 1 (as in `build`), the release goes on. */
+function loadSummary(out: Output, setExitCode: (code: number) => void): (load: LoadOutcome) => void {
+  return (load) => {
+    if (load.sources === 0) return;
+    printLoadSummary(out, load);
+    if (load.files.some((f) => f.status === 'failed')) setExitCode(1);
+  };
+}
+
 /** `strata release`, `promote`, `rollback` and `status`: versioned releases per environment. */
 export function registerReleaseCommands(program: Command, setExitCode: (code: number) => void): void {
   withProjectOptions(program.command('release').description('build and test the project into a new release for an environment (its views do not change); a failed critical test exits 1'), {
@@ -27,11 +37,14 @@ export function registerReleaseCommands(program: Command, setExitCode: (code: nu
       // Loaded on use, so `--help` and other commands start fast.
       const { release } = await import('../../app/release.js');
       const out = processOutput(flags.json ?? false);
-      const outcome = await release({ ...environmentOptions(flags), environment: flags.env, dryRun: flags.dryRun, listener: runReporter(out), loadListener: loadReporter(out) });
-      if (outcome.load && outcome.load.sources > 0) {
-        printLoadSummary(out, outcome.load);
-        if (outcome.load.files.some((f) => f.status === 'failed')) setExitCode(1);
-      }
+      const outcome = await release({
+        ...environmentOptions(flags),
+        environment: flags.env,
+        dryRun: flags.dryRun,
+        listener: runReporter(out),
+        loadListener: loadReporter(out),
+        onLoaded: loadSummary(out, setExitCode),
+      });
       if (flags.dryRun) return printPlan(out, outcome);
       printReleaseSummary(out, outcome, outcome.environment.name, outcome.elapsedMs);
       setExitCode(outcome.release?.status === 'success' ? 0 : 1);
@@ -45,7 +58,14 @@ export function registerReleaseCommands(program: Command, setExitCode: (code: nu
       const { promote } = await import('../../app/promote.js');
       const out = processOutput(flags.json ?? false);
       const started = Date.now();
-      const outcome = await promote({ ...environmentOptions(flags), environment: flags.env, release: releaseId, listener: runReporter(out), loadListener: loadReporter(out) });
+      const outcome = await promote({
+        ...environmentOptions(flags),
+        environment: flags.env,
+        release: releaseId,
+        listener: runReporter(out),
+        loadListener: loadReporter(out),
+        onLoaded: loadSummary(out, setExitCode),
+      });
       printPromotion(out, outcome, Date.now() - started);
       setExitCode(outcome.failed ? 1 : 0);
     });
@@ -66,6 +86,9 @@ export function registerReleaseCommands(program: Command, setExitCode: (code: nu
     .action(async (flags: RawCommonOptions & { readonly env?: string }) => {
       const { status } = await import('../../app/status.js');
       const out = processOutput(flags.json ?? false);
-      printStatus(out, await status({ ...commonOptions(flags), environment: flags.env }));
+      const environments = await status({ ...commonOptions(flags), environment: flags.env });
+      printStatus(out, environments);
+      // An environment whose database cannot be read is an error (the others are still shown).
+      if (environments.some((e) => e.error)) setExitCode(2);
     });
 }

@@ -8,6 +8,7 @@ import type { LoadedFileEntry } from '../../observability/report/run-report.js';
 interface RunFlags extends RawCommonOptions {
   readonly failFast?: boolean;
   readonly fullRefresh?: boolean;
+  readonly changed?: boolean;
 }
 
 const COMMANDS = {
@@ -22,7 +23,8 @@ export function registerRunCommands(program: Command, setExitCode: (code: number
   for (const [name, spec] of Object.entries(COMMANDS)) {
     const command = withProjectOptions(program.command(name).description(spec.description))
       .option('--full-refresh', 'rebuild incremental models from scratch')
-      .option('-x, --fail-fast', 'stop at the first failure');
+      .option('-x, --fail-fast', 'stop at the first failure')
+      .option('--changed', 'only what changed since its last build (code, config or new input data) and what depends on it');
     command.action(async (flags: RunFlags) => {
       // Loaded on use, so `--help` and other commands start fast.
       const { runProject } = await import('../../app/run-project.js');
@@ -35,6 +37,7 @@ export function registerRunCommands(program: Command, setExitCode: (code: number
         exclude: flags.exclude,
         failFast: flags.failFast,
         fullRefresh: flags.fullRefresh,
+        changed: flags.changed,
         kinds: spec.kinds,
         listener: runReporter(out),
         command: name,

@@ -17,3 +17,4 @@ export { SelectorMethodRegistry } from './selector-method-registry.js';
 export { defaultSelectorMethods, registerSelectorMethod } from './default-selector-methods.js';
 export { builtinSelectorMethods } from './methods/builtin-selector-methods.js';
 export { compileGlob, hasGlobChars, type GlobMode } from './compile-glob.js';
+export { stateSelectorMethod, usesSelectorMethod, type StateLookup } from './methods/state-method.js';

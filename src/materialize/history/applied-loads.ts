@@ -23,22 +23,26 @@ export function appliedLoadsRelation(dialect: Dialect, history: Relation): Relat
   return { schema: history.schema, identifier: `${head}_${hash}${tail}` };
 }
 
-/** SELECT of the distinct loads (id as text, date) of a raw query. */
-export function loadsOfSql(dialect: Dialect, sourceSql: string, loadDateType: string): string {
+/**
+ * SELECT of the loads (id as text, date) of a raw query, with how many of their rows have a NULL
+ * in the key (`null_keys`): one scan of raw answers both.
+ */
+export function loadsOfSql(dialect: Dialect, sourceSql: string, loadDateType: string, key: readonly string[]): string {
   const q = (n: string): string => dialect.quoteIdentifier(n);
-  // Distinct first, then format: the raw table has many rows and few loads.
-  return `select cast(l.${q('_load_id')} as text) as load_id, ${dialect.stableText(`l.${q('_load_date')}`, loadDateType)} as load_date
-from (select distinct ${q('_load_id')}, ${q('_load_date')} from (
+  const nullKey = key.map((k) => `${q(k)} is null`).join(' or ');
+  // Group first, then format: the raw table has many rows and few loads.
+  return `select cast(l.${q('_load_id')} as text) as load_id, ${dialect.stableText(`l.${q('_load_date')}`, loadDateType)} as load_date, l.null_keys
+from (select ${q('_load_id')}, ${q('_load_date')}, sum(case when ${nullKey} then 1 else 0 end) as null_keys from (
 ${sourceSql}
-) as strata_raw) as l`;
+) as strata_raw group by ${q('_load_id')}, ${q('_load_date')}) as l`;
 }
 
-/** The loads a SELECT of `load_id`, `load_date` (UTC text) returns. */
-export async function readLoads(connection: Connection, sql: string): Promise<LoadRef[]> {
+/** The loads a SELECT of `load_id`, `load_date` (UTC text) and optionally `null_keys` returns. */
+export async function readLoads(connection: Connection, sql: string): Promise<(LoadRef & { readonly nullKeys: number })[]> {
   const rows = await queryText(connection, sql);
   return rows.flatMap((r) => {
     const { load_id: id, load_date: date } = r;
-    return id === null || id === undefined || date === null || date === undefined ? [] : [{ id, date: isoMicros(date) }];
+    return id === null || id === undefined || date === null || date === undefined ? [] : [{ id, date: isoMicros(date), nullKeys: Number(r.null_keys ?? 0) }];
   });
 }
 

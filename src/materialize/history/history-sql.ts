@@ -111,10 +111,11 @@ export function versionsSql(input: HistorySqlInput, options: { from?: string; hi
   ctes.push(`src as (\n  ${s.sourceCte({ from: options.from })}\n)`);
   ctes.push(`present as (\n  ${s.presentCte('src')}\n)`);
   if (snapshot) {
+    // The load dates, each with the lineage a deletion at that date records (the same as appendSql's).
     ctes.push(`loads as (
-  select ${q('_load_date')} as ${q('_at')}, min(${q('_load_id')}) as ${q('_load_id')}, min(${q('_source_file')}) as ${q('_source_file')},
-    row_number() over (order by ${q('_load_date')}) as ${q('_n')}
-  from src group by ${q('_load_date')}
+  select ${q('_at')}, min(${q('_load_id')}) as ${q('_load_id')}, min(${q('_source_file')}) as ${q('_source_file')},
+    row_number() over (order by ${q('_at')}) as ${q('_n')}
+  from present group by ${q('_at')}
 )`);
   }
   const seq = (expr: string): string => (snapshot ? `, ${expr} as ${q('_n')}` : '');
@@ -193,8 +194,9 @@ export function appendSql(input: HistorySqlInput, options: { date: string; histo
   ];
   let body = opened;
   if (input.settings.sourceLoad === 'snapshot') {
+    // From `present` (computed once anyway), so `src` is read only once.
     ctes.push(`load_row as (
-  select min(${q('_load_id')}) as ${q('_load_id')}, min(${q('_source_file')}) as ${q('_source_file')} from src
+  select min(${q('_load_id')}) as ${q('_load_id')}, min(${q('_source_file')}) as ${q('_source_file')} from present
 )`);
     body += `
   union all

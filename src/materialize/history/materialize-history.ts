@@ -25,14 +25,16 @@ export const materializeHistory: Materializer<ModelNode> = async (node, context)
   const loadsRelation = appliedLoadsRelation(d, node.relation);
   const shape = historyShape(node, await describeQuery(connection, node.compiledSql));
   const built = existing?.kind === 'table' && (await tableExists(context, loadsRelation));
+  const raw = await readLoads(connection, loadsOfSql(d, node.compiledSql, shape.lineageTypes._load_date, shape.key));
   const plan = planHistoryRun({
     built,
     fullRefresh: context.fullRefresh && node.config.fullRefresh !== false,
     applied: built ? await readLoads(connection, appliedLoadsSql(d, loadsRelation)) : [],
-    raw: await readLoads(connection, loadsOfSql(d, node.compiledSql, shape.lineageTypes._load_date)),
+    raw,
   });
   if (plan.kind === 'up_to_date') return { action: 'history up to date (no new loads)', rows: 0 };
-  await checkKeys(connection, d, node, shape, plan.kind === 'rebuild' ? undefined : plan.kind === 'append' ? plan.date : plan.from);
+  const from = plan.kind === 'rebuild' ? undefined : plan.kind === 'append' ? plan.date : plan.from;
+  if (raw.some((load) => load.nullKeys > 0 && (from === undefined || load.date >= from))) await reportNullKey(connection, d, node, shape, from);
   if (plan.kind === 'rebuild') return rebuild(node, context, shape, loadsRelation, plan.loads.length);
   return applyLoads(node, context, shape, loadsRelation, plan);
 };
@@ -123,7 +125,7 @@ async function applyLoads(
 }
 
 /** A NULL in the key would make versions of different keys collide: refuse it, naming the first raw row. */
-async function checkKeys(connection: Connection, d: Dialect, node: ModelNode, shape: HistoryShape, from: string | undefined): Promise<void> {
+async function reportNullKey(connection: Connection, d: Dialect, node: ModelNode, shape: HistoryShape, from: string | undefined): Promise<void> {
   const q = (n: string): string => d.quoteIdentifier(n);
   const nullKey = shape.key.map((k) => `${q(k)} is null`).join(' or ');
   const since = from ? ` and ${q('_load_date')} >= ${d.timestampTzLiteral(from)}` : '';

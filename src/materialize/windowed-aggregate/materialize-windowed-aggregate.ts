@@ -46,13 +46,13 @@ export const materializeWindowedAggregate: Materializer<ModelNode> = async (node
     await connection.execute(d.createTableAs(batch, windowedSql(input, { from, readFrom: isoMicros(bounds.read_from) })));
     const outKind: TemporalKind = input.timeKind === 'timestamptz' ? 'timestamptz' : 'timestamp';
     const list = expected.map(q).join(', ');
-    await connection.transaction(async () => {
+    const rows = await connection.transaction(async () => {
       await connection.execute(`delete from ${t} where ${q(BUCKET_COLUMN)} >= ${instantLiteral(d, outKind, from)}`);
-      await connection.execute(`insert into ${t} (${list}) select ${list} from ${d.relation(batch)}`);
+      const inserted = await connection.execute(`insert into ${t} (${list}) select ${list} from ${d.relation(batch)}`);
       await applyConfiguredGrants(context, node.relation, 'table', node.config.grants);
+      return inserted;
     });
-    const count = await connection.query(`select count(*) as n from ${d.relation(batch)}`);
-    return { action: `recomputed buckets from ${from.slice(0, 19).replace('T', ' ')}`, rows: Number(count.rows[0]?.n ?? 0) };
+    return { action: `recomputed buckets from ${from.slice(0, 19).replace('T', ' ')}`, rows: rows ?? 0 };
   } finally {
     await connection.execute(d.drop(batch, 'table'));
   }

@@ -69,7 +69,8 @@ export function watermarkSql(input: WindowedSqlInput, target: Relation): string 
   const { dialect: d, settings } = input;
   const q = (n: string): string => d.quoteIdentifier(n);
   const outKind: TemporalKind = input.timeKind === 'timestamptz' ? 'timestamptz' : 'timestamp';
-  const last = `max(${d.utcBucket(`t.${q(BUCKET_COLUMN)}`, outKind, settings.grain)})`;
+  // Buckets are aligned and the conversion is monotonic: convert the maximum, not every row.
+  const last = d.utcBucket(`max(t.${q(BUCKET_COLUMN)})`, outKind, settings.grain);
   const from = settings.lookback ? `date_trunc('${settings.grain}', ${last} - ${d.interval(settings.lookback.amount, settings.lookback.unit)})` : last;
   const reach = maxReach(d, settings);
   const readFrom = reach ? `x.${q('_from')} - ${reach}` : `x.${q('_from')}`;

@@ -7,6 +7,7 @@ import { packageMethod } from './package-method.js';
 import { pathMethod } from './path-method.js';
 import { resourceTypeMethod } from './resource-type-method.js';
 import { sourceMethod } from './source-method.js';
+import { stateSelectorMethod } from './state-method.js';
 import { tagMethod } from './tag-method.js';
 
 /** The methods every registry starts with, in the order error messages list them. */
@@ -20,4 +21,6 @@ export const builtinSelectorMethods: readonly SelectorMethod[] = [
   configMethod,
   resourceTypeMethod,
   packageMethod,
+  // Without recorded state: commands that read the database register a bound one (src/app/change-detection.ts).
+  stateSelectorMethod(),
 ];
