@@ -84,7 +84,7 @@ export class QueryService {
     for (const node of this.compiled.nodes.values()) {
       if (node.kind === 'seed' || node.kind === 'source' || (node.kind === 'model' && node.config.materialized !== 'ephemeral')) this.projectRelations.add(relationVersionKey(node.relation));
     }
-    for (const query of settings.config.queries) this.named.set(query.name, { ...query, file: settings.file ?? 'strata.yml' });
+    for (const query of settings.config.queries) this.named.set(query.name, { ...query, file: path.relative(this.session.root, settings.file).split(path.sep).join('/') });
     for (const { yaml, properties } of this.session.project.properties) {
       for (const query of properties.queries ?? []) {
         const prior = this.named.get(query.name);

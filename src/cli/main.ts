@@ -10,6 +10,7 @@ import { registerLoadCommand } from './commands/load.js';
 import { registerLsCommand } from './commands/ls.js';
 import { registerQueryCommand } from './commands/query.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerWatchCommand } from './commands/watch.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerReleaseCommands } from './commands/release.js';
 
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerLsCommand(program, setExitCode);
   registerQueryCommand(program, setExitCode);
   registerServeCommand(program, setExitCode);
+  registerWatchCommand(program, setExitCode);
   registerCleanCommand(program, setExitCode);
   registerDebugCommand(program, setExitCode);
   registerDocsCommand(program, setExitCode);

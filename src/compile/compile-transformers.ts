@@ -116,6 +116,8 @@ export function completeTransformers(nodes: Map<string, GraphNode>, files: reado
       ...node,
       description: node.description || decl.description || '',
       compiledSql: `select ${columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ')}\nfrom ${dialect.relation(spec.output)}`,
+      // The ingesting SELECT, written as SQL beside the other compiled models.
+      compiledPath: node.compiledPath.replace(/\.(m?ts|m?js)$/, '.sql'),
       checksum: file.codeHash,
       columns: merged,
       transformer: spec,

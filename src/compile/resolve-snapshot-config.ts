@@ -44,6 +44,6 @@ export function resolveSnapshotConfig(merged: SnapshotConfigInput, where: { file
       checkCols: merged.check_cols ?? 'all',
       hardDeletes: invalidate ? 'invalidate' : 'ignore',
     },
-    targetSchema: merged.target_schema,
+    targetSchema: merged.target_schema ?? undefined,
   };
 }

@@ -42,8 +42,9 @@ export function loadProjectConfig(root: string, targetName?: string): LoadedProj
   }
   const yaml = parseYaml(readFileSync(file, 'utf8'), PROJECT_FILE);
   const raw = (yaml.data ?? {}) as Record<string, unknown>;
-  const { targets, ...rest } = raw;
-  const rendered = { ...(renderConfigValues(rest, yaml) as Record<string, unknown>), targets };
+  // Named queries' SQL is a template of the project (ref, var), rendered when a query runs.
+  const { targets, queries, ...rest } = raw;
+  const rendered = { ...(renderConfigValues(rest, yaml) as Record<string, unknown>), targets, ...(queries === undefined ? {} : { queries }) };
   const config = validate(projectConfigSchema, rendered, { file: PROJECT_FILE, yaml });
   const names = Object.keys(config.targets);
   const chosen = targetName ?? config.target ?? names[0];

@@ -14,8 +14,8 @@ export const snapshotConfigSchema = z.strictObject({
   updated_at: z.string().min(1).optional(),
   /** `all`, or the columns whose change makes a new version. */
   check_cols: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).optional(),
-  /** The snapshot's schema, as written (dbt's legacy setting). */
-  target_schema: z.string().min(1).optional(),
+  /** The snapshot's schema, as written (dbt's legacy setting); `none` turns a folder default off. */
+  target_schema: z.string().min(1).nullable().optional(),
   /** A custom schema, named like a model's (`schema_naming`). */
   schema: z.string().min(1).optional(),
   alias: z.string().min(1).optional(),

@@ -8,7 +8,7 @@ import { installDbtContext, OVERRIDABLE_DBT_GLOBALS } from './dbt/dbt-context.js
 import { NeedsAnswer, type LiveContext } from './dbt/live-context.js';
 import { envVar } from './env-var.js';
 import { addDoExtension } from './jinja/do-extension.js';
-import { installJinjaCompat } from './jinja/install-jinja-compat.js';
+import { installJinjaCompat, withPythonOutput } from './jinja/install-jinja-compat.js';
 import { addJinjaFilters } from './jinja/jinja-filters.js';
 import { addJinjaGlobals } from './jinja/jinja-globals.js';
 import { preprocessJinja } from './jinja/preprocess-jinja.js';
@@ -147,6 +147,7 @@ export class TemplateEngine {
       },
     };
     this.state = state;
+    const restoreOutput = withPythonOutput(this.options.dbtContext ?? false);
     try {
       const code = this.cache.templateCode(key, preprocessJinja(text), this.env, file);
       const template = new nunjucks.Template({ type: 'code', obj: code } as unknown as string, this.env, file);
@@ -161,6 +162,7 @@ export class TemplateEngine {
       if (state.needed) throw state.needed;
       throw templateError(error, file, text);
     } finally {
+      restoreOutput();
       this.state = previous;
     }
   }
@@ -175,12 +177,14 @@ export class TemplateEngine {
     const capture: RenderCapture = { refs: [], sources: [], config: {} };
     const previous = this.state;
     this.state = { capture, isIncremental: false, scratch: new Map() };
+    const restoreOutput = withPythonOutput(this.options.dbtContext ?? false);
     try {
       const out = macro({ ...kwargs, __keywords: true });
       return { sql: out === null || out === undefined ? '' : String(out), capture };
     } catch (error) {
       throw templateError(error, this.macroFiles.get(name) ?? file, '');
     } finally {
+      restoreOutput();
       this.state = previous;
     }
   }

@@ -35,7 +35,7 @@ describe('Jinja as dbt projects write it', () => {
         "{{ body }}, {{ ns.found }} as found, '{{ first ~ second }}' as xy",
       ].join('\n'),
     );
-    assert.equal(sql, "select 2 as two, true as found, 'xy' as xy");
+    assert.equal(sql, "select 2 as two, True as found, 'xy' as xy");
   });
 
   it('returns values from macros with return(), so macros can build lists', () => {
@@ -68,14 +68,14 @@ describe('Jinja as dbt projects write it', () => {
         "'{{ 'abc'.startswith('ab') }}' as i",
       ].join('\n'),
     );
-    assert.equal(sql, "select 'order_items_table' as a, '2' as b, 'x|y' as c, '1-2' as d, 'n=3' as e, 'ORDERITEMSTABLE' as f, 'ab' as g, '1+2' as h, 'true' as i");
+    assert.equal(sql, "select 'order_items_table' as a, '2' as b, 'x|y' as c, '1-2' as d, 'n=3' as e, 'ORDERITEMSTABLE' as f, 'ab' as g, '1+2' as h, 'True' as i");
   });
 
   it('tests `is none`, `is defined`, `in`, and formats JSON with tojson like Jinja', () => {
     const sql = sqlOf(
       "{% set d = {'b': [1, 2], 'a': none} %}select {{ d.a is none }} as n, {{ missing is defined }} as dfd, {{ 'b' in d }} as i, '{{ d | tojson }}' as j, '{{ tojson({'z': 1}) }}' as k",
     );
-    assert.equal(sql, `select true as n, false as dfd, true as i, '{"a": null, "b": [1, 2]}' as j, '{"z": 1}' as k`);
+    assert.equal(sql, `select True as n, False as dfd, True as i, '{"a": null, "b": [1, 2]}' as j, '{"z": 1}' as k`);
   });
 
   it('drops {# comments #} and honours whitespace control', () => {
@@ -126,7 +126,7 @@ describe('Jinja as dbt projects write it', () => {
       {},
       { projectExtra: "vars:\n  region: global\n  shop:\n    scoped: mine\nmodels:\n  shop:\n    +tags: [nightly]\n" },
     );
-    assert.equal(sql, `select 'dev/analytics/duckdb/dev' as t, '"analytics"."m"' as me, 'analytics.m' as parts, 'global/mine/eu' as v, 'incremental/nightly/dflt' as c, false as inc`);
+    assert.equal(sql, `select 'dev/analytics/duckdb/dev' as t, '"analytics"."m"' as me, 'analytics.m' as parts, 'global/mine/eu' as v, 'incremental/nightly/dflt' as c, False as inc`);
   });
 
   it('renders execute as false at compile time, where run_query returns an empty table', () => {
@@ -144,6 +144,10 @@ describe('Jinja as dbt projects write it', () => {
       "select {{ dbt.dateadd('day', 1, 'd') }} as a, {{ datediff('a', 'b', 'month') }} as b, {{ dbt.type_string() }} as c, {{ dbt.hash('x') }} as h, {{ dbt.safe_cast('x', 'int') }} as s, {{ dbt.concat(['a', 'b']) }} as cc",
     );
     assert.equal(sql, "select date_add(d, interval (1) day) as a, date_diff('month', a::timestamp, b::timestamp) as b, TEXT as c, md5(cast(x as TEXT)) as h, try_cast(x as int) as s, a || b as cc");
+  });
+
+  it('prints None, True and False as Python does, as dbt renders them', () => {
+    assert.equal(sqlOf("select '{{ none }}/{{ true }}/{{ 1 == 2 }}/{{ 'a' ~ none }}' as x"), "select 'None/True/False/aNone' as x");
   });
 
   it('keeps the Jinja compatibility in Strata projects too', () => {

@@ -18,10 +18,8 @@ export function registerQueryCommand(program: Command, _setExitCode: (code: numb
       const out = processOutput(flags.json ?? false);
       const answer = await runQuery({ ...commonOptions(flags), sql, environment: flags.env, cache: flags.cache });
       out.line(out.json ? JSON.stringify(answer.result.rows) : formatTable(answer.result));
-      // Where the answer came from, on stderr so that stdout stays the result.
-      if (!out.json) {
-        const why = answer.reason ? ` (${answer.reason})` : '';
-        out.error(out.color.dim(`cache: ${answer.cache}${why} in ${answer.elapsedMs.toFixed(1)} ms`));
-      }
+      // Where the answer came from, on stderr so that stdout stays the result (text or JSON).
+      const why = answer.reason ? ` (${answer.reason})` : '';
+      out.error(out.color.dim(`cache: ${answer.cache}${why} in ${answer.elapsedMs.toFixed(1)} ms`));
     });
 }

@@ -170,41 +170,44 @@ export function versionsSql(input: HistorySqlInput, options: { from?: string; hi
 }
 
 /**
- * The rows one new load date adds when it is later than every applied load (the classic SCD2
- * step): a new current version for each key whose values differ from its current version (or
- * that has none, or is deleted), and for a snapshot feed a `_is_deleted` version for each live
- * key the load lacks. The current versions these keys had are closed at `date` by the caller.
+ * One row per key of the load date `date` (deduplicated, with its hash): the first step of
+ * `appendSql`, staged as a table because the step reads it twice (a real table rather than a
+ * CTE, so engines neither recompute nor spill it).
  */
-export function appendSql(input: HistorySqlInput, options: { date: string; history: Relation }): string {
+export function presentAtSql(input: HistorySqlInput, date: string): string {
+  const s = new HistorySql(input);
+  return `with src as (\n  ${s.sourceCte({ at: date })}\n)\n${s.presentCte('src')}`;
+}
+
+/**
+ * The rows one new load date adds when it is later than every applied load (the classic SCD2
+ * step), from the staged rows of that date (`presentAtSql`): a new current version for each key
+ * whose values differ from its current version (or that has none, or is deleted), and for a
+ * snapshot feed a `_is_deleted` version for each live key the load lacks. The current versions
+ * these keys had are closed at `date` by the caller.
+ */
+export function appendSql(input: HistorySqlInput, options: { date: string; history: Relation; present: Relation }): string {
   const s = new HistorySql(input);
   const q = (n: string): string => s.q(n);
   const d = s.d;
   const at = d.timestampTzLiteral(options.date);
   const h = d.relation(options.history);
+  const present = d.relation(options.present);
   const entity = s.entityColumns.map((c) => q(c.name));
-  const opened = `select ${entity.map((c) => `n.${c}`).join(', ')}, n.${q('_at')} as ${q('_valid_from')}, cast(null as timestamp with time zone) as ${q('_valid_to')}, true as ${q('_is_current')},
+  let body = `select ${entity.map((c) => `n.${c}`).join(', ')}, n.${q('_at')} as ${q('_valid_from')}, cast(null as timestamp with time zone) as ${q('_valid_to')}, true as ${q('_is_current')},
     false as ${q('_is_deleted')}, n.${q('_hash')}, n.${q('_load_id')}, n.${q('_source_file')}, n.${q('_source_row')}
-  from present n
-  left join current_versions c on ${s.keyMatch('c', 'n')}
+  from ${present} n
+  left join ${h} c on ${s.keyMatch('c', 'n')} and c.${q('_valid_to')} is null
   where c.${q(input.shape.key[0]!)} is null or c.${q('_is_deleted')} or c.${q('_hash')} <> n.${q('_hash')}`;
-  const ctes = [
-    `src as (\n  ${s.sourceCte({ at: options.date })}\n)`,
-    `present as (\n  ${s.presentCte('src')}\n)`,
-    `current_versions as (\n  select ${s.keyList()}, ${q('_hash')}, ${q('_is_deleted')} from ${h} where ${q('_valid_to')} is null\n)`,
-  ];
-  let body = opened;
   if (input.settings.sourceLoad === 'snapshot') {
-    // From `present` (computed once anyway), so `src` is read only once.
-    ctes.push(`load_row as (
-  select min(${q('_load_id')}) as ${q('_load_id')}, min(${q('_source_file')}) as ${q('_source_file')} from present
-)`);
     body += `
   union all
   select ${s.entityFromHistory('h')}, ${at} as ${q('_valid_from')}, cast(null as timestamp with time zone) as ${q('_valid_to')}, true as ${q('_is_current')},
     true as ${q('_is_deleted')}, h.${q('_hash')}, l.${q('_load_id')}, l.${q('_source_file')}, cast(null as ${input.shape.lineageTypes._source_row}) as ${q('_source_row')}
-  from ${h} as h cross join load_row l
+  from ${h} as h
+  cross join (select min(${q('_load_id')}) as ${q('_load_id')}, min(${q('_source_file')}) as ${q('_source_file')} from ${present}) as l
   where h.${q('_valid_to')} is null and not h.${q('_is_deleted')}
-    and not exists (select 1 from present n where ${s.keyMatch('n', 'h')})`;
+    and not exists (select 1 from ${present} n where ${s.keyMatch('n', 'h')})`;
   }
-  return `with ${ctes.join(',\n')}\n${body}`;
+  return body;
 }

@@ -6,7 +6,7 @@ import { applyConfiguredGrants } from '../grants.js';
 import type { MaterializationContext, MaterializationResult, Materializer } from '../strategy.js';
 import { replaceRelation, stagingRelation } from '../swap-in.js';
 import { appliedLoadsRelation, appliedLoadsSql, createAppliedLoadsSql, loadsOfSql, readLoads, recordLoadsSql } from './applied-loads.js';
-import { appendSql, HistorySql, versionsSql, type HistorySqlInput } from './history-sql.js';
+import { appendSql, HistorySql, presentAtSql, versionsSql, type HistorySqlInput } from './history-sql.js';
 import { historyShape, type HistoryShape } from './history-shape.js';
 import { planHistoryRun, type HistoryPlan, type LoadRef } from './plan-history-run.js';
 import { HISTORY_COLUMNS } from './system-columns.js';
@@ -94,12 +94,21 @@ async function applyLoads(
   const sql = new HistorySql(input);
   const h = d.relation(node.relation);
   const changes = stagingRelation(d, node.relation, 'batch');
+  const present = stagingRelation(d, node.relation, 'present');
   const r = d.relation(changes);
   const q = (n: string): string => d.quoteIdentifier(n);
-  await connection.execute(d.drop(changes, 'table'));
+  const dropStaged = async (): Promise<void> => {
+    await connection.execute(d.drop(changes, 'table'));
+    await connection.execute(d.drop(present, 'table'));
+  };
+  await dropStaged();
   try {
-    const select = plan.kind === 'append' ? appendSql(input, { date: plan.date, history: node.relation }) : versionsSql(input, { from: plan.from, history: node.relation });
-    await connection.execute(d.createTableAs(changes, select));
+    if (plan.kind === 'append') {
+      await connection.execute(d.createTableAs(present, presentAtSql(input, plan.date)));
+      await connection.execute(d.createTableAs(changes, appendSql(input, { date: plan.date, history: node.relation, present })));
+    } else {
+      await connection.execute(d.createTableAs(changes, versionsSql(input, { from: plan.from, history: node.relation })));
+    }
     const columns = sql.outputColumns.map(q).join(', ');
     const affected = `exists (select 1 from ${r} as r where ${sql.keyMatch('r', 'h')})`;
     const statements =
@@ -120,7 +129,7 @@ async function applyLoads(
     const date = plan.kind === 'append' ? plan.date : plan.from;
     return { action: `history: ${plan.loads.length} new load(s), ${how} ${date.slice(0, 10)}`, rows: Number(count.rows[0]?.n ?? 0) };
   } finally {
-    await connection.execute(d.drop(changes, 'table'));
+    await dropStaged();
   }
 }
 

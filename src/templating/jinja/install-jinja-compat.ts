@@ -58,6 +58,15 @@ export function installJinjaCompat(): void {
       }
     });
 
+  // Output of None, True and False as Python prints them, in renders that ask for it (dbt projects);
+  // an undefined value is still an error.
+  const ensureDefined = runtime.ensureDefined;
+  runtime.ensureDefined = (value: unknown, lineno: number, colno: number): unknown => {
+    if (pythonOutput && value !== undefined) return pyText(value);
+    return ensureDefined(value, lineno, colno);
+  };
+  runtime.strataConcat = (a: unknown, b: unknown): string => (pythonOutput ? `${String(pyText(a))}${String(pyText(b))}` : `${String(a)}${String(b)}`);
+
   runtime.strataAdd = (a: unknown, b: unknown): unknown => {
     if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
     if (isArithmetic(a)) return a.__add__(b);
@@ -92,6 +101,7 @@ export function installJinjaCompat(): void {
       this._emit(')');
     };
   proto.compileAdd = binary('strataAdd');
+  proto.compileConcat = binary('strataConcat');
   proto.compileSub = binary('strataSub');
   proto.compileMul = binary('strataMul');
   proto.compileMod = binary('strataMod');
@@ -121,9 +131,29 @@ export function installJinjaCompat(): void {
 }
 
 /** Bumped whenever the compiled code this module produces changes (part of the template cache key). */
-export const COMPAT_VERSION = 'jinja-compat 1';
+export const COMPAT_VERSION = 'jinja-compat 2';
 
 let installed = false;
+let pythonOutput = false;
+
+/**
+ * Makes output print None, True and False as Python does (`{{ none }}` renders `None`, as in
+ * dbt) until the returned function is called. Renders are synchronous, so this brackets one render.
+ */
+export function withPythonOutput(on: boolean): () => void {
+  const previous = pythonOutput;
+  pythonOutput = on;
+  return () => {
+    pythonOutput = previous;
+  };
+}
+
+function pyText(value: unknown): unknown {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  return value;
+}
 
 /** Thrown by `return(value)`; the enclosing macro returns `value`. */
 export class MacroReturn extends Error {
@@ -165,6 +195,8 @@ interface NunjucksInternals {
     SafeString: new (value: string) => object;
     strataAdd?: (a: unknown, b: unknown) => unknown;
     strataSub?: (a: unknown, b: unknown) => unknown;
+    strataConcat?: (a: unknown, b: unknown) => string;
+    ensureDefined: (value: unknown, lineno: number, colno: number) => unknown;
     strataMul?: (a: unknown, b: unknown) => unknown;
     strataMod?: (a: unknown, b: unknown) => unknown;
   };
