@@ -111,6 +111,11 @@ export interface Dialect {
   utcBucket(expr: string, kind: TemporalKind, grain: string): string;
   /** A UTC timestamp without time zone as `timestamp with time zone`. */
   utcToTimestampTz(expr: string): string;
+  /**
+   * SELECT of `columns` (expressions with aliases) from `from` (a FROM clause body, WHERE allowed),
+   * keeping one row per `partitionBy` group: the first in `orderBy` order.
+   */
+  firstRowPerGroup(columns: readonly { readonly sql: string; readonly alias: string }[], from: string, partitionBy: readonly string[], orderBy: readonly string[]): string;
   /** Aggregate: `expr` on the first row of the group in `orderBy` order (NULL values count). */
   firstInGroup(expr: string, orderBy: readonly string[]): string;
   /** Aggregate: `expr` on the last row of the group in `orderBy` order (NULL values count). */

@@ -38,7 +38,7 @@ export function loadProjectConfig(root: string, targetName?: string): LoadedProj
       const dbt = loadDbtProject(root, targetName);
       return { root, file: path.join(root, DBT_PROJECT_FILE), yaml: dbt.yaml, config: dbt.config, targetName: dbt.targetName, target: dbt.target, flavor: 'dbt', dbt: dbt.dbt, problems: dbt.problems, warnings: dbt.warnings };
     }
-    throw new StrataError('no_project', `no ${PROJECT_FILE} (or ${DBT_PROJECT_FILE}) in ${root}: run 'strata init DIR' to create a project, or pass --project-dir`);
+    throw new StrataError('no_project', `no ${PROJECT_FILE} in ${root}: run 'strata init DIR' to create a project, or pass --project-dir (a folder with ${DBT_PROJECT_FILE} is a project too)`);
   }
   const yaml = parseYaml(readFileSync(file, 'utf8'), PROJECT_FILE);
   const raw = (yaml.data ?? {}) as Record<string, unknown>;

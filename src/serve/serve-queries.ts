@@ -20,7 +20,7 @@ export interface QueryServer {
 }
 
 /** Longest request target accepted (the SQL travels in the query string). */
-const MAX_URL_BYTES = 16 * 1024;
+const MAX_URL_BYTES = 8 * 1024;
 
 /**
  * `strata serve`: a small read-only HTTP endpoint over the project's target, so consumers read

@@ -200,7 +200,7 @@ describe('a folder with dbt_project.yml is a project', () => {
         '        tests:',
         '          - accepted_values:',
         '              values: [placed, shipped]',
-        '              config: {severity: warn}',
+        '              config: {severity: warn, store_failures_as: view, schema: audit}',
         'sources:',
         '  - name: shop_raw',
         '    schema: raw_data',
@@ -222,6 +222,9 @@ describe('a folder with dbt_project.yml is a project', () => {
     assert.equal(orders.config.materialized, 'table');
     const tests = [...compiled.nodes.values()].filter((n) => n.kind === 'test').map((n) => n.name).sort();
     assert.deepEqual(tests, ['accepted_values_orders_status', 'freshness_shop_raw_orders', 'not_null_orders_id', 'relationships_orders_customer_id', 'unique_orders_id']);
+    const accepted = [...compiled.nodes.values()].find((n) => n.name === 'accepted_values_orders_status');
+    assert.ok(accepted && accepted.kind === 'test');
+    assert.equal(accepted.config.severity, 'warn');
     const source = compiled.nodes.get('source.shop.shop_raw.orders');
     assert.ok(source && source.kind === 'source');
     assert.deepEqual(source.relation, { schema: 'raw_data', identifier: 'orders' });

@@ -116,6 +116,14 @@ export class PostgresDialect extends AnsiDialect {
     return `hashtextextended(${expr}, 0)`;
   }
 
+  /** DISTINCT ON: the select list is then computed below the sort, in parallel workers. */
+  override firstRowPerGroup(columns: readonly { readonly sql: string; readonly alias: string }[], from: string, partitionBy: readonly string[], orderBy: readonly string[]): string {
+    const list = columns.map((c) => `${c.sql} as ${this.quoteIdentifier(c.alias)}`).join(', ');
+    return `select distinct on (${partitionBy.join(', ')}) ${list}
+  from ${from}
+  order by ${[...partitionBy, ...orderBy].join(', ')}`;
+  }
+
   /**
    * DDL takes ACCESS EXCLUSIVE locks and waits for readers, and readers queue behind it. Taking
    * every lock at once with NOWAIT (or failing at once, to be retried) means a reader never

@@ -123,6 +123,18 @@ export abstract class AnsiDialect implements Dialect {
     return `date_trunc('${grain}', ${utc})`;
   }
 
+  /** ROW_NUMBER() in a subquery, keeping row 1. */
+  firstRowPerGroup(columns: readonly { readonly sql: string; readonly alias: string }[], from: string, partitionBy: readonly string[], orderBy: readonly string[]): string {
+    const rn = this.quoteIdentifier('__strata_rn');
+    const list = columns.map((c) => `${c.sql} as ${this.quoteIdentifier(c.alias)}`).join(', ');
+    return `select ${columns.map((c) => this.quoteIdentifier(c.alias)).join(', ')}
+  from (
+    select ${list}, row_number() over (partition by ${partitionBy.join(', ')} order by ${orderBy.join(', ')}) as ${rn}
+    from ${from}
+  ) as ranked
+  where ${rn} = 1`;
+  }
+
   utcToTimestampTz(expr: string): string {
     return `((${expr}) at time zone 'UTC')`;
   }

@@ -115,6 +115,7 @@ export function judgeConfigKey(resource: DbtResource, rawKey: string, value: unk
   const key = canonicalKey(rawKey);
   if ((key === 'pre_hook' || key === 'post_hook') && isEmpty(value)) return { kind: 'ignore', why: 'an empty hook' };
   if ((key === 'database' || key === 'target_database') && (value === null || value === undefined)) return { kind: 'ignore', why: 'no database named' };
+  if (resource === 'test' && (key === 'schema' || key === 'database')) return { kind: 'ignore', why: 'failing rows are stored in the test_failures_schema' };
   if (UNSUPPORTED[key]) return { kind: 'unsupported', why: UNSUPPORTED[key] };
   if (key === 'contract') {
     const enforced = value && typeof value === 'object' && (value as { enforced?: unknown }).enforced === true;
@@ -150,7 +151,6 @@ export function judgeConfigKey(resource: DbtResource, rawKey: string, value: unk
   if (resource === 'source' && (key === 'freshness' || key === 'loaded_at_field')) {
     return { kind: 'unsupported', why: `set '${key}' on the source or table in its YAML file` };
   }
-  if (resource === 'test' && key === 'schema') return { kind: 'ignore', why: 'failing rows are stored in the test_failures_schema' };
   if (IGNORED[key]) return { kind: 'ignore', why: IGNORED[key] };
   if (KEYS[resource].has(key)) return { kind: 'keep', key: rawKey, value };
   return { kind: 'unsupported', why: `'${key}' is not a ${resource} config Strata knows` };

@@ -144,9 +144,11 @@ export function normalizeDbtProperties(yaml: YamlFile, targetDatabase: string): 
     node.config = normalized.config;
   };
   const columns = (node: Record<string, unknown>, keyPath: (string | number)[]): void => {
+    tests(node, keyPath);
     if (!Array.isArray(node.columns)) return;
     node.columns = node.columns.map((column, i) => {
       const out = pick(column, COLUMN, [...keyPath, 'columns', i]);
+      if (out && typeof out === 'object') tests(out, [...keyPath, 'columns', i]);
       if (out && typeof out === 'object' && out.config && typeof out.config === 'object') {
         // dbt 1.9 puts a column's meta and tags under config.
         const { meta, tags, ...rest } = out.config as Record<string, unknown>;
@@ -157,6 +159,28 @@ export function normalizeDbtProperties(yaml: YamlFile, targetDatabase: string): 
       }
       return out;
     });
+  };
+  // A test's `config:` block, normalized like any dbt config (e.g. `store_failures_as` is ignored).
+  const tests = (node: Record<string, unknown>, keyPath: (string | number)[]): void => {
+    for (const key of ['tests', 'data_tests'] as const) {
+      const list = node[key];
+      if (!Array.isArray(list)) continue;
+      list.forEach((entry: unknown, i) => {
+        if (!entry || typeof entry !== 'object') return;
+        for (const [name, body] of Object.entries(entry as Record<string, unknown>)) {
+          const holder = name === 'config' ? (entry as Record<string, unknown>) : body;
+          if (!holder || typeof holder !== 'object' || Array.isArray(holder)) continue;
+          const cfg = (holder as Record<string, unknown>).config;
+          if (!cfg || typeof cfg !== 'object') continue;
+          const normalized = normalizeDbtConfig('test', cfg as Record<string, unknown>);
+          const at = name === 'config' ? [...keyPath, key, i, 'config'] : [...keyPath, key, i, name, 'config'];
+          for (const problem of normalized.unsupported) fail([...at, problem.key], problem.why);
+          normalized.ignored.forEach((k) => ignored.add(k));
+          (holder as Record<string, unknown>).config = normalized.config;
+          if (name === 'config') break;
+        }
+      });
+    }
   };
   const tagsIntoConfig = (node: Record<string, unknown>): void => {
     if (node.tags === undefined) return;

@@ -23,27 +23,44 @@ export function appliedLoadsRelation(dialect: Dialect, history: Relation): Relat
   return { schema: history.schema, identifier: `${head}_${hash}${tail}` };
 }
 
+/** A load found in raw, with what a history run needs to know about it. */
+export interface RawLoad extends LoadRef {
+  /** Rows of the load with a NULL in the key. */
+  readonly nullKeys: number;
+  /** The lineage a deletion at this load's date records: the smallest load id and file of that date. */
+  readonly dateLoadId: string;
+  readonly dateSourceFile: string;
+}
+
 /**
- * SELECT of the loads (id as text, date) of a raw query, with how many of their rows have a NULL
- * in the key (`null_keys`): one scan of raw answers both.
+ * SELECT of the loads of a raw query: id (as text), date (UTC text), how many rows have a NULL in
+ * the key, and the smallest load id and file of the date. One scan of raw answers all of them.
  */
 export function loadsOfSql(dialect: Dialect, sourceSql: string, loadDateType: string, key: readonly string[]): string {
   const q = (n: string): string => dialect.quoteIdentifier(n);
   const nullKey = key.map((k) => `${q(k)} is null`).join(' or ');
   // Group first, then format: the raw table has many rows and few loads.
-  return `select cast(l.${q('_load_id')} as text) as load_id, ${dialect.stableText(`l.${q('_load_date')}`, loadDateType)} as load_date, l.null_keys
-from (select ${q('_load_id')}, ${q('_load_date')}, sum(case when ${nullKey} then 1 else 0 end) as null_keys from (
+  return `select cast(l.${q('_load_id')} as text) as load_id, ${dialect.stableText(`l.${q('_load_date')}`, loadDateType)} as load_date, l.null_keys,
+  cast(min(l.${q('_load_id')}) over (partition by l.${q('_load_date')}) as text) as date_load_id,
+  min(l.source_file) over (partition by l.${q('_load_date')}) as date_source_file
+from (select ${q('_load_id')}, ${q('_load_date')}, sum(case when ${nullKey} then 1 else 0 end) as null_keys, min(${q('_source_file')}) as source_file
+  from (
 ${sourceSql}
-) as strata_raw group by ${q('_load_id')}, ${q('_load_date')}) as l`;
+  ) as strata_raw group by ${q('_load_id')}, ${q('_load_date')}) as l`;
 }
 
-/** The loads a SELECT of `load_id`, `load_date` (UTC text) and optionally `null_keys` returns. */
-export async function readLoads(connection: Connection, sql: string): Promise<(LoadRef & { readonly nullKeys: number })[]> {
-  const rows = await queryText(connection, sql);
-  return rows.flatMap((r) => {
-    const { load_id: id, load_date: date } = r;
-    return id === null || id === undefined || date === null || date === undefined ? [] : [{ id, date: isoMicros(date), nullKeys: Number(r.null_keys ?? 0) }];
-  });
+/** The loads of a `loadsOfSql` query. */
+export async function readRawLoads(connection: Connection, sql: string): Promise<RawLoad[]> {
+  return (await queryText(connection, sql)).flatMap((r) =>
+    r.load_id == null || r.load_date == null
+      ? []
+      : [{ id: r.load_id, date: isoMicros(r.load_date), nullKeys: Number(r.null_keys ?? 0), dateLoadId: r.date_load_id ?? r.load_id, dateSourceFile: r.date_source_file ?? '' }],
+  );
+}
+
+/** The loads of a SELECT of `load_id` and `load_date` (UTC text). */
+export async function readLoads(connection: Connection, sql: string): Promise<LoadRef[]> {
+  return (await queryText(connection, sql)).flatMap((r) => (r.load_id == null || r.load_date == null ? [] : [{ id: r.load_id, date: isoMicros(r.load_date) }]));
 }
 
 /** SELECT of the applied loads recorded beside a history table. */

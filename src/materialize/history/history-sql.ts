@@ -15,6 +15,8 @@ export interface HistorySqlInput {
   readonly extraColumns: readonly ColumnDescription[];
   /** Columns the query returns but the history table does not have yet (added by this run). */
   readonly newColumns: ReadonlySet<string>;
+  /** Load date (ISO) → the lineage a deletion at that date records (the smallest load id, as text, and file of the date). */
+  readonly deletionLineage: ReadonlyMap<string, { readonly loadId: string; readonly sourceFile: string }>;
 }
 
 /** Shared spellings: quoted names, column lists, key predicates. */
@@ -45,6 +47,16 @@ export class HistorySql {
       .join(', ');
   }
 
+  /** The deletion lineage of a load date as typed literals (`_load_id`, `_source_file`). */
+  deletionLiterals(date: string): { loadId: string; sourceFile: string } {
+    const lineage = this.input.deletionLineage.get(date);
+    if (!lineage) throw new Error(`no load dated ${date} in raw`);
+    return {
+      loadId: `cast(${this.d.quoteLiteral(lineage.loadId)} as ${this.input.shape.lineageTypes._load_id})`,
+      sourceFile: `cast(${this.d.quoteLiteral(lineage.sourceFile)} as ${this.input.shape.lineageTypes._source_file})`,
+    };
+  }
+
   keyList(alias = ''): string {
     return this.input.shape.key.map((k) => `${alias}${this.q(k)}`).join(', ');
   }
@@ -66,15 +78,16 @@ export class HistorySql {
 
   /** One row per key and load date (the first in `deduplicate_by` order, else the last row of the last file), with its hash. */
   presentCte(sourceName: string): string {
-    const order = [...this.input.settings.deduplicateBy, `${this.q('_source_file')} desc`, `${this.q('_source_row')} desc`].join(', ');
-    const entity = this.entityColumns.map((c) => (this.input.extraColumns.includes(c) ? `cast(null as ${c.type}) as ${this.q(c.name)}` : this.q(c.name)));
-    return `select ${entity.join(', ')}, ${this.q('_load_id')}, ${this.q('_source_file')}, ${this.q('_source_row')},
-    ${this.q('_load_date')} as ${this.q('_at')}, ${trackedHashSql(this.d, this.input.shape.tracked)} as ${this.q('_hash')}, false as ${this.q('_is_deleted')}
-  from (
-    select ${sourceName}.*, row_number() over (partition by ${this.keyList()}, ${this.q('_load_date')} order by ${order}) as ${this.q('_rn')}
-    from ${sourceName}
-  ) as ranked
-  where ${this.q('_rn')} = 1`;
+    const q = (n: string): string => this.q(n);
+    const order = [...this.input.settings.deduplicateBy, `${q('_source_file')} desc`, `${q('_source_row')} desc`];
+    const columns = [
+      ...this.entityColumns.map((c) => ({ sql: this.input.extraColumns.includes(c) ? `cast(null as ${c.type})` : q(c.name), alias: c.name })),
+      ...['_load_id', '_source_file', '_source_row'].map((n) => ({ sql: q(n), alias: n })),
+      { sql: q('_load_date'), alias: '_at' },
+      { sql: trackedHashSql(this.d, this.input.shape.tracked), alias: '_hash' },
+      { sql: 'false', alias: '_is_deleted' },
+    ];
+    return this.d.firstRowPerGroup(columns, sourceName, [...this.input.shape.key.map(q), q('_load_date')], order);
   }
 
   /** The event columns carried through the CTEs. */
@@ -111,12 +124,18 @@ export function versionsSql(input: HistorySqlInput, options: { from?: string; hi
   ctes.push(`src as (\n  ${s.sourceCte({ from: options.from })}\n)`);
   ctes.push(`present as (\n  ${s.presentCte('src')}\n)`);
   if (snapshot) {
-    // The load dates, each with the lineage a deletion at that date records (the same as appendSql's).
-    ctes.push(`loads as (
-  select ${q('_at')}, min(${q('_load_id')}) as ${q('_load_id')}, min(${q('_source_file')}) as ${q('_source_file')},
-    row_number() over (order by ${q('_at')}) as ${q('_n')}
-  from present group by ${q('_at')}
-)`);
+    // The load dates in order, each with the lineage a deletion at that date records (as appendSql's).
+    const dates = [...input.deletionLineage.keys()].filter((date) => options.from === undefined || date >= options.from).sort();
+    const rows = dates.map((date, i) => {
+      const lineage = s.deletionLiterals(date);
+      return `(${d.timestampTzLiteral(date)}, ${lineage.loadId}, ${lineage.sourceFile}, ${i + 1})`;
+    });
+    const names = ['_at', '_load_id', '_source_file', '_n'].map(q).join(', ');
+    ctes.push(
+      rows.length
+        ? `loads as (\n  select * from (values ${rows.join(',\n    ')}) as v(${names})\n)`
+        : `loads as (\n  select cast(null as timestamp with time zone) as ${q('_at')}, cast(null as ${input.shape.lineageTypes._load_id}) as ${q('_load_id')}, cast(null as text) as ${q('_source_file')}, 0 as ${q('_n')} where false\n)`,
+    );
   }
   const seq = (expr: string): string => (snapshot ? `, ${expr} as ${q('_n')}` : '');
   const presentEvents = snapshot
@@ -183,10 +202,10 @@ export function presentAtSql(input: HistorySqlInput, date: string): string {
  * The rows one new load date adds when it is later than every applied load (the classic SCD2
  * step), from the staged rows of that date (`presentAtSql`): a new current version for each key
  * whose values differ from its current version (or that has none, or is deleted), and for a
- * snapshot feed a `_is_deleted` version for each live key the load lacks. The current versions
- * these keys had are closed at `date` by the caller.
+ * snapshot feed a `_is_deleted` version for each live key the load lacks (two SELECTs, written
+ * one after the other). The current versions these keys had are closed at `date` by the caller.
  */
-export function appendSql(input: HistorySqlInput, options: { date: string; history: Relation; present: Relation }): string {
+export function appendSql(input: HistorySqlInput, options: { date: string; history: Relation; present: Relation }): string[] {
   const s = new HistorySql(input);
   const q = (n: string): string => s.q(n);
   const d = s.d;
@@ -194,20 +213,17 @@ export function appendSql(input: HistorySqlInput, options: { date: string; histo
   const h = d.relation(options.history);
   const present = d.relation(options.present);
   const entity = s.entityColumns.map((c) => q(c.name));
-  let body = `select ${entity.map((c) => `n.${c}`).join(', ')}, n.${q('_at')} as ${q('_valid_from')}, cast(null as timestamp with time zone) as ${q('_valid_to')}, true as ${q('_is_current')},
+  const opened = `select ${entity.map((c) => `n.${c}`).join(', ')}, n.${q('_at')} as ${q('_valid_from')}, cast(null as timestamp with time zone) as ${q('_valid_to')}, true as ${q('_is_current')},
     false as ${q('_is_deleted')}, n.${q('_hash')}, n.${q('_load_id')}, n.${q('_source_file')}, n.${q('_source_row')}
   from ${present} n
   left join ${h} c on ${s.keyMatch('c', 'n')} and c.${q('_valid_to')} is null
   where c.${q(input.shape.key[0]!)} is null or c.${q('_is_deleted')} or c.${q('_hash')} <> n.${q('_hash')}`;
-  if (input.settings.sourceLoad === 'snapshot') {
-    body += `
-  union all
-  select ${s.entityFromHistory('h')}, ${at} as ${q('_valid_from')}, cast(null as timestamp with time zone) as ${q('_valid_to')}, true as ${q('_is_current')},
-    true as ${q('_is_deleted')}, h.${q('_hash')}, l.${q('_load_id')}, l.${q('_source_file')}, cast(null as ${input.shape.lineageTypes._source_row}) as ${q('_source_row')}
+  if (input.settings.sourceLoad !== 'snapshot') return [opened];
+  const lineage = s.deletionLiterals(options.date);
+  const deleted = `select ${s.entityFromHistory('h')}, ${at} as ${q('_valid_from')}, cast(null as timestamp with time zone) as ${q('_valid_to')}, true as ${q('_is_current')},
+    true as ${q('_is_deleted')}, h.${q('_hash')}, ${lineage.loadId} as ${q('_load_id')}, ${lineage.sourceFile} as ${q('_source_file')}, cast(null as ${input.shape.lineageTypes._source_row}) as ${q('_source_row')}
   from ${h} as h
-  cross join (select min(${q('_load_id')}) as ${q('_load_id')}, min(${q('_source_file')}) as ${q('_source_file')} from ${present}) as l
   where h.${q('_valid_to')} is null and not h.${q('_is_deleted')}
     and not exists (select 1 from ${present} n where ${s.keyMatch('n', 'h')})`;
-  }
-  return body;
+  return [opened, deleted];
 }

@@ -5,7 +5,7 @@ import { describeQuery } from '../describe-query.js';
 import { applyConfiguredGrants } from '../grants.js';
 import type { MaterializationContext, MaterializationResult, Materializer } from '../strategy.js';
 import { replaceRelation, stagingRelation } from '../swap-in.js';
-import { appliedLoadsRelation, appliedLoadsSql, createAppliedLoadsSql, loadsOfSql, readLoads, recordLoadsSql } from './applied-loads.js';
+import { appliedLoadsRelation, appliedLoadsSql, createAppliedLoadsSql, loadsOfSql, readLoads, readRawLoads, recordLoadsSql, type RawLoad } from './applied-loads.js';
 import { appendSql, HistorySql, presentAtSql, versionsSql, type HistorySqlInput } from './history-sql.js';
 import { historyShape, type HistoryShape } from './history-shape.js';
 import { planHistoryRun, type HistoryPlan, type LoadRef } from './plan-history-run.js';
@@ -25,7 +25,7 @@ export const materializeHistory: Materializer<ModelNode> = async (node, context)
   const loadsRelation = appliedLoadsRelation(d, node.relation);
   const shape = historyShape(node, await describeQuery(connection, node.compiledSql));
   const built = existing?.kind === 'table' && (await tableExists(context, loadsRelation));
-  const raw = await readLoads(connection, loadsOfSql(d, node.compiledSql, shape.lineageTypes._load_date, shape.key));
+  const raw = await readRawLoads(connection, loadsOfSql(d, node.compiledSql, shape.lineageTypes._load_date, shape.key));
   const plan = planHistoryRun({
     built,
     fullRefresh: context.fullRefresh && node.config.fullRefresh !== false,
@@ -35,14 +35,22 @@ export const materializeHistory: Materializer<ModelNode> = async (node, context)
   if (plan.kind === 'up_to_date') return { action: 'history up to date (no new loads)', rows: 0 };
   const from = plan.kind === 'rebuild' ? undefined : plan.kind === 'append' ? plan.date : plan.from;
   if (raw.some((load) => load.nullKeys > 0 && (from === undefined || load.date >= from))) await reportNullKey(connection, d, node, shape, from);
-  if (plan.kind === 'rebuild') return rebuild(node, context, shape, loadsRelation, plan.loads.length);
-  return applyLoads(node, context, shape, loadsRelation, plan);
+  const deletionLineage = new Map(raw.map((load) => [load.date, { loadId: load.dateLoadId, sourceFile: load.dateSourceFile }]));
+  if (plan.kind === 'rebuild') return rebuild(node, context, shape, loadsRelation, plan.loads.length, deletionLineage);
+  return applyLoads(node, context, shape, loadsRelation, plan, deletionLineage);
 };
 
-async function rebuild(node: ModelNode, context: MaterializationContext, shape: HistoryShape, loadsRelation: Relation, loadCount: number): Promise<MaterializationResult> {
+async function rebuild(
+  node: ModelNode,
+  context: MaterializationContext,
+  shape: HistoryShape,
+  loadsRelation: Relation,
+  loadCount: number,
+  deletionLineage: HistorySqlInput['deletionLineage'],
+): Promise<MaterializationResult> {
   const { connection, adapter } = context;
   const d = adapter.dialect;
-  const input: HistorySqlInput = { dialect: d, sourceSql: node.compiledSql, shape, settings: node.config.history!, extraColumns: [], newColumns: new Set() };
+  const input: HistorySqlInput = { dialect: d, sourceSql: node.compiledSql, shape, settings: node.config.history!, extraColumns: [], newColumns: new Set(), deletionLineage };
   const newHistory = stagingRelation(d, node.relation, 'new');
   const newLoads = stagingRelation(d, loadsRelation, 'new');
   await connection.execute(d.createSchema(node.relation.schema));
@@ -74,6 +82,7 @@ async function applyLoads(
   shape: HistoryShape,
   loadsRelation: Relation,
   plan: Extract<HistoryPlan, { kind: 'append' | 'recompute' }>,
+  deletionLineage: HistorySqlInput['deletionLineage'],
 ): Promise<MaterializationResult> {
   const { connection, adapter } = context;
   const d = adapter.dialect;
@@ -90,6 +99,7 @@ async function applyLoads(
     settings: node.config.history!,
     extraColumns,
     newColumns: new Set(added.map((c) => c.name)),
+    deletionLineage,
   };
   const sql = new HistorySql(input);
   const h = d.relation(node.relation);
@@ -105,7 +115,10 @@ async function applyLoads(
   try {
     if (plan.kind === 'append') {
       await connection.execute(d.createTableAs(present, presentAtSql(input, plan.date)));
-      await connection.execute(d.createTableAs(changes, appendSql(input, { date: plan.date, history: node.relation, present })));
+      // Opened versions, then deletions: two statements, each planned on its own.
+      const [opened, ...more] = appendSql(input, { date: plan.date, history: node.relation, present });
+      await connection.execute(d.createTableAs(changes, opened!));
+      for (const select of more) await connection.execute(`insert into ${r} ${select}`);
     } else {
       await connection.execute(d.createTableAs(changes, versionsSql(input, { from: plan.from, history: node.relation })));
     }

@@ -5,6 +5,8 @@ import type { Dialect } from '../../adapters/contract.js';
 
 /** One rule: a pattern inside a Jinja tag and what to tell the user. */
 interface Rule {
+  /** Words one of which a tag must contain for the pattern to be tried (a cheap test first). */
+  readonly needles: readonly string[];
   readonly pattern: RegExp;
   readonly message: (match: RegExpExecArray) => string | undefined;
 }
@@ -15,23 +17,24 @@ const TARGET_FIELDS = new Set(['name', 'schema', 'type', 'threads', 'database', 
 const DATETIME_MEMBERS = new Set(['datetime', 'date', 'timedelta', 'timezone']);
 
 const RULES: readonly Rule[] = [
-  { pattern: /^\s*-?\s*materialization\b/, message: () => 'custom materializations ({% materialization %}) are not supported: use view, table, incremental, ephemeral or a Strata materialization' },
-  { pattern: /^\s*-?\s*with\b/, message: () => '{% with %} blocks are not supported: use {% set %}' },
-  { pattern: /^\s*-?\s*(import|from|include|extends|block)\b/, message: (m) => `{% ${m[1]} %} is not supported: put shared code in macros, which every template can call` },
-  { pattern: /^\s*-?\s*for\b[\s\S]*\brecursive\b/, message: () => 'recursive loops are not supported' },
-  { pattern: /\bloop\.(cycle|previtem|nextitem|depth|depth0|changed)\b/, message: (m) => `loop.${m[1]} is not supported (loop.index, index0, revindex, first, last and length are)` },
-  { pattern: /\b(varargs|kwargs)\b/, message: (m) => `macros taking extra arguments through '${m[1]}' are not supported: declare every argument` },
-  { pattern: /(?<![\w.])graph\s*[.[]/, message: () => "the 'graph' context variable is not supported" },
-  { pattern: /(?<![\w.])flags\s*\./, message: () => "'flags' are not supported (use is_incremental() for incremental logic)" },
-  { pattern: /(?<![\w.])selected_resources\b/, message: () => "'selected_resources' is not supported" },
-  { pattern: /(?<![\w.])api\s*\./, message: () => 'api.Relation and api.Column are not supported: use ref(), source() or adapter.get_relation()' },
-  { pattern: /(?<![\w.])builtins\s*\./, message: () => "'builtins' is not supported" },
-  { pattern: /(?<![\w.])load_relation\s*\(/, message: () => 'load_relation() is not supported: use adapter.get_relation()' },
-  { pattern: /(?<![\w.])should_full_refresh\s*\(/, message: () => 'should_full_refresh() is not supported: use is_incremental()' },
-  { pattern: /(?<![\w.])set_sql_header\b/, message: () => 'set_sql_header is not supported' },
-  { pattern: /\.incorporate\s*\(/, message: () => 'relation.incorporate() is not supported' },
-  { pattern: /(?<![\w.])ref\s*\([^)]*\b(v|version)\s*=/, message: () => 'model versions (ref(..., v=...)) are not supported' },
+  { needles: ['materialization'], pattern: /^\s*-?\s*materialization\b/, message: () => 'custom materializations ({% materialization %}) are not supported: use view, table, incremental, ephemeral or a Strata materialization' },
+  { needles: ['with'], pattern: /^\s*-?\s*with\b/, message: () => '{% with %} blocks are not supported: use {% set %}' },
+  { needles: ['import', 'from', 'include', 'extends', 'block'], pattern: /^\s*-?\s*(import|from|include|extends|block)\b/, message: (m) => `{% ${m[1]} %} is not supported: put shared code in macros, which every template can call` },
+  { needles: ['recursive'], pattern: /^\s*-?\s*for\b[\s\S]*\brecursive\b/, message: () => 'recursive loops are not supported' },
+  { needles: ['loop.'], pattern: /\bloop\.(cycle|previtem|nextitem|depth|depth0|changed)\b/, message: (m) => `loop.${m[1]} is not supported (loop.index, index0, revindex, first, last and length are)` },
+  { needles: ['varargs', 'kwargs'], pattern: /\b(varargs|kwargs)\b/, message: (m) => `macros taking extra arguments through '${m[1]}' are not supported: declare every argument` },
+  { needles: ['graph'], pattern: /(?<![\w.])graph\s*[.[]/, message: () => "the 'graph' context variable is not supported" },
+  { needles: ['flags'], pattern: /(?<![\w.])flags\s*\./, message: () => "'flags' are not supported (use is_incremental() for incremental logic)" },
+  { needles: ['selected_resources'], pattern: /(?<![\w.])selected_resources\b/, message: () => "'selected_resources' is not supported" },
+  { needles: ['api'], pattern: /(?<![\w.])api\s*\./, message: () => 'api.Relation and api.Column are not supported: use ref(), source() or adapter.get_relation()' },
+  { needles: ['builtins'], pattern: /(?<![\w.])builtins\s*\./, message: () => "'builtins' is not supported" },
+  { needles: ['load_relation'], pattern: /(?<![\w.])load_relation\s*\(/, message: () => 'load_relation() is not supported: use adapter.get_relation()' },
+  { needles: ['should_full_refresh'], pattern: /(?<![\w.])should_full_refresh\s*\(/, message: () => 'should_full_refresh() is not supported: use is_incremental()' },
+  { needles: ['set_sql_header'], pattern: /(?<![\w.])set_sql_header\b/, message: () => 'set_sql_header is not supported' },
+  { needles: ['incorporate'], pattern: /\.incorporate\s*\(/, message: () => 'relation.incorporate() is not supported' },
+  { needles: ['ref'], pattern: /(?<![\w.])ref\s*\([^)]*\b(v|version)\s*=/, message: () => 'model versions (ref(..., v=...)) are not supported' },
   {
+    needles: ['adapter', 'exceptions', 'modules', 'dbt_utils'],
     pattern: /(?<![\w.])(adapter|exceptions|modules|dbt_utils)\s*\.\s*([A-Za-z_]\w*)/g,
     message: (m) => {
       const [, namespace, member] = m;
@@ -41,14 +44,17 @@ const RULES: readonly Rule[] = [
     },
   },
   {
+    needles: ['datetime'],
     pattern: /(?<![\w.])modules\s*\.\s*datetime\s*\.\s*([A-Za-z_]\w*)/g,
     message: (m) => (DATETIME_MEMBERS.has(m[1]!) ? undefined : `modules.datetime.${m[1]} is not supported (supported: ${[...DATETIME_MEMBERS].join(', ')})`),
   },
   {
+    needles: ['dbt'],
     pattern: /(?<![\w.])dbt\s*\.\s*([A-Za-z_]\w*)\s*\(/g,
     message: (m) => (CROSS_DB.has(m[1]!) ? undefined : `dbt.${m[1]}() is not supported (dbt's cross-database macros ${[...CROSS_DB].join(', ')} are)`),
   },
   {
+    needles: ['target'],
     pattern: /(?<![\w.])target\s*\.\s*([A-Za-z_]\w*)/g,
     message: (m) => (TARGET_FIELDS.has(m[1]!) ? undefined : `target.${m[1]} is not available (target has ${[...TARGET_FIELDS].join(', ')})`),
   },
@@ -57,6 +63,7 @@ const RULES: readonly Rule[] = [
 /** Each rule's pattern as a global expression, and whether it applies to statements (`{% %}`) only. */
 const COMPILED = RULES.map((rule) => ({
   rule,
+  needles: rule.needles,
   global: new RegExp(rule.pattern.source, rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`),
   statementOnly: rule.pattern.source.startsWith('^'),
 }));
@@ -76,8 +83,9 @@ export function scanUnsupported(text: string, file: string): StrataError[] {
   for (const tag of visible.matchAll(TAG)) {
     const body = tag[1] ?? tag[2] ?? '';
     const bodyStart = tag.index + 2;
-    for (const { rule, global, statementOnly } of COMPILED) {
+    for (const { rule, needles, global, statementOnly } of COMPILED) {
       if (statementOnly && tag[2] === undefined) continue;
+      if (!needles.some((needle) => body.includes(needle))) continue;
       for (const match of body.matchAll(global)) {
         const message = rule.message(match as RegExpExecArray);
         if (!message) continue;

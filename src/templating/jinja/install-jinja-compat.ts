@@ -155,11 +155,18 @@ function pyText(value: unknown): unknown {
   return value;
 }
 
-/** Thrown by `return(value)`; the enclosing macro returns `value`. */
-export class MacroReturn extends Error {
-  constructor(readonly value: unknown) {
-    super('return() can only be used inside a macro');
-    this.name = 'MacroReturn';
+/**
+ * Thrown by `return(value)`; the enclosing macro returns `value`. Not an Error: macros return
+ * this way thousands of times per compile, and capturing a stack each time is most of its cost.
+ */
+export class MacroReturn {
+  readonly name = 'MacroReturn';
+  readonly message = 'return() can only be used inside a macro';
+
+  constructor(readonly value: unknown) {}
+
+  toString(): string {
+    return `${this.name}: ${this.message}`;
   }
 }
 
