@@ -84,6 +84,10 @@ describe('dbt snapshots', () => {
     );
     assert.equal(String(scd[0]!.n), '0');
 
+    // Snapshots are their own resource type for selectors, as in dbt.
+    const listed = await strataOk(project, ['ls', '-s', 'resource_type:snapshot']);
+    assert.deepEqual(listed.stdout.trim().split('\n').sort(), ['customers_all_cols', 'customers_by_check', 'customers_by_time']);
+
     // A run without changes adds nothing; --full-refresh does not rebuild snapshots.
     const again = await strataOk(project, ['build', '--full-refresh', '-s', 'customers_by_time']);
     assert.match(again.stdout, /snapshot: 0 new version\(s\), 0 closed/);

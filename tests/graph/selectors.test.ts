@@ -577,7 +577,7 @@ describe('parseSelector', () => {
     assertBadSelector('ta g:x'.replace(' ', '-'), 'ta-g:x', /not a method name/);
     assertBadSelector('config:table', 'config:table', /needs an argument/);
     assertBadSelector('tag.x:y', 'tag.x:y', /takes no/);
-    assertBadSelector('resource_type:snapshot', 'resource_type:snapshot', /unknown resource type/);
+    assertBadSelector('resource_type:analysis', 'resource_type:analysis', /unknown resource type/);
     assertBadSelector('source:a.b.c.d', 'source:a.b.c.d');
     assertBadSelector('exposure:a.b.c', 'exposure:a.b.c');
     assertBadSelector('file:models/x.sql', 'file:models/x.sql', /use path:/);

@@ -278,3 +278,28 @@ eachEngine('history: a run killed half-way leaves the history as it was; the nex
   const leftovers = Object.keys(await project.relations(project.schema)).filter((n) => n.includes('__strata_'));
   assert.deepEqual(leftovers, []);
 });
+
+eachEngine('history: check_cols limits what opens a version; configuration errors name the key', async (project) => {
+  const raw = await setup(project, 'delta', "{{ config(materialized='history', unique_key='id', check_cols='name') }}\nselect * from {{ source('crm', 'customers') }}");
+  await loadAndRun(project, raw, { id: 1, date: '2024-01-01', rows: [{ id: 1, name: 'a', city: 'x' }] });
+  await loadAndRun(project, raw, { id: 2, date: '2024-01-02', rows: [{ id: 1, name: 'a', city: 'moved' }] });
+  await loadAndRun(project, raw, { id: 3, date: '2024-01-03', rows: [{ id: 1, name: 'b', city: 'moved' }] }, KOLKATA);
+  assert.deepEqual(await versions(project, 'customers_history', 'id', ['name', 'city']), [
+    [1, 'a', 'x', '2024-01-01', '2024-01-03', false, false],
+    [1, 'b', 'moved', '2024-01-03', null, true, false],
+  ]);
+
+  project.write({ 'models/customers_history.sql': "{{ config(materialized='history', unique_key='customer_id') }}\nselect * from {{ source('crm', 'customers') }}" });
+  const badKey = await project.strata(['run']);
+  assert.equal(badKey.code, 1);
+  assert.match(badKey.stdout + badKey.stderr, /'customer_id' is not a column of the model's query \(columns: id, name, city\)/);
+  project.write({ 'models/customers_history.sql': "{{ config(materialized='history', unique_key='id') }}\nselect id, name from {{ source('crm', 'customers') }}" });
+  const noLineage = await project.strata(['run']);
+  assert.equal(noLineage.code, 1);
+  assert.match(noLineage.stdout + noLineage.stderr, /needs its lineage column\(s\) _load_id, _load_date, _source_file, _source_row/);
+  await raw.append({ id: 4, date: '2024-01-04', rows: [{ id: null, name: 'nobody', city: null }] });
+  project.write({ 'models/customers_history.sql': "{{ config(materialized='history', unique_key='id') }}\nselect * from {{ source('crm', 'customers') }}" });
+  const nullKey = await project.strata(['run']);
+  assert.equal(nullKey.code, 1);
+  assert.match(nullKey.stdout + nullKey.stderr, /a raw row has a NULL in unique_key \(id\): landing\/customers\/2024-01-04.csv row 1/);
+});
