@@ -37,8 +37,14 @@ export async function finishRun(input: {
   readonly results: readonly NodeResult[];
   readonly files?: readonly LoadedFileEntry[];
   readonly freshness?: readonly FreshnessEntry[];
+  /** Nodes whose metric history the report charts (the sources this run loaded). */
+  readonly profiled?: readonly string[];
 }): Promise<RunFinish> {
   const { settings } = input.session.project;
+  const series = input.profiled?.length
+    ? await input.adapter.withConnection((c) => input.store.recentSeries(c, input.profiled!, 10))
+    : new Map<string, { metric: string; column: string; points: { value: number; measuredAt: string }[] }[]>();
+  const metrics = [...series].flatMap(([node, list]) => list.map((s) => ({ node: node.replace(/^source\.[^.]+\./, ''), ...s })));
   const report = buildRunReport({
     runId: input.runId,
     command: input.command,
@@ -49,6 +55,7 @@ export async function finishRun(input: {
     results: input.results,
     files: input.files,
     freshness: input.freshness,
+    metrics,
   });
   await input.adapter.withConnection((connection) =>
     input.store.recordRun(

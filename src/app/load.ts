@@ -8,6 +8,7 @@ import type { SourceNode } from '../manifest/types.js';
 import { writeJsonArtifact } from '../manifest/write-artifact.js';
 import { STRATA_VERSION } from '../shared/version.js';
 import { MetadataStore } from '../observability/metadata-store.js';
+import { profileLoads } from '../observability/profile-loads.js';
 import type { LoadedFileEntry } from '../observability/report/run-report.js';
 import { finishRun, newRunId, type RunFinish } from './finish-run.js';
 import { openProject, type CommonOptions } from './project-session.js';
@@ -36,6 +37,8 @@ export interface LoadOutcome {
   readonly resultsPath: string | undefined;
   /** The run report, when this load wrote one. */
   readonly finish?: RunFinish;
+  /** Sources whose new loads were profiled into the metrics history. */
+  readonly profiled: readonly string[];
 }
 
 /** `strata load`: brings new landing files of the selected sources into raw, holding the run lock. */
@@ -46,10 +49,11 @@ export async function loadSources(options: LoadOptions): Promise<LoadOutcome> {
   const nodes = landingSources(compiled, options);
   const { config } = session.project.settings;
   const specs = landingSpecs(nodes, config);
-  if (specs.length === 0) return { files: [], sources: 0, elapsedMs: Date.now() - started, resultsPath: undefined };
+  if (specs.length === 0) return { files: [], sources: 0, elapsedMs: Date.now() - started, resultsPath: undefined, profiled: [] };
   const adapter = await session.connect();
   let files: FileOutcome[];
   let finish: RunFinish | undefined;
+  let profiled: string[] = [];
   let versions: Map<string, string> | undefined;
   try {
     files = await loadLanding({
@@ -62,10 +66,18 @@ export async function loadSources(options: LoadOptions): Promise<LoadOutcome> {
       gitCommit: projectCommit(session.root),
       listener: options.listener,
     });
+    const store = new MetadataStore(adapter, config.metadata_schema);
+    await adapter.withConnection((c) => store.ensure(c));
+    const runId = newRunId(new Date(started));
+    const bySource = new Map(specs.map((spec) => [spec.name, spec]));
+    const loads = files.flatMap((f) => {
+      const spec = bySource.get(f.source);
+      return f.status === 'loaded' && spec && f.loadId !== undefined ? [{ uniqueId: spec.uniqueId, relation: spec.relation, loadId: String(f.loadId) }] : [];
+    });
+    await profileLoads(adapter, store, runId, loads);
+    profiled = [...new Set(loads.map((l) => l.uniqueId))];
     if (options.report !== false) {
-      const store = new MetadataStore(adapter, config.metadata_schema);
-      await adapter.withConnection((c) => store.ensure(c));
-      finish = await finishRun({ session, adapter, store, runId: newRunId(new Date(started)), command: 'load', startedAt: new Date(started), results: [], files: fileEntries(files) });
+      finish = await finishRun({ session, adapter, store, runId, command: 'load', startedAt: new Date(started), results: [], files: fileEntries(files), profiled });
     }
     // New loads change the data versions the query cache compares.
     versions = await adapter.withConnection((c) => readRelationVersions(adapter, c, compiled.nodes, compiled.dag.topologicalOrder(), config.metadata_schema));
@@ -80,7 +92,7 @@ export async function loadSources(options: LoadOptions): Promise<LoadOutcome> {
     elapsedMs,
     files,
   });
-  return { files, sources: specs.length, elapsedMs, resultsPath, finish };
+  return { files, sources: specs.length, elapsedMs, resultsPath, finish, profiled };
 }
 
 /** Files of a load as the run report lists them (unchanged files, seen before, are left out). */

@@ -28,8 +28,9 @@ export interface RunOptions extends CommonOptions {
   readonly listener: RunListener;
   /** The command name recorded in run_results.json. */
   readonly command: string;
-  /** Files `build` loaded just before, reported with this run. */
+  /** Files `build` loaded just before, reported with this run, and the sources they profiled. */
   readonly loadedFiles?: readonly LoadedFileEntry[];
+  readonly profiled?: readonly string[];
   /**
    * `--changed`: of the selection, build only models and seeds whose code changed or whose inputs
    * received new data since their last build, and what depends on them; the rest is up to date.
@@ -129,7 +130,7 @@ export async function runProject(options: RunOptions): Promise<RunOutcome> {
       upToDate,
     });
     versions = await recordBuilt(adapter, fullBuild, detected, results, runId, metadataSchema);
-    const finish = await finishRun({ session, adapter, store, runId, command: options.command, startedAt: new Date(started), results, files: options.loadedFiles });
+    const finish = await finishRun({ session, adapter, store, runId, command: options.command, startedAt: new Date(started), results, files: options.loadedFiles, profiled: options.profiled });
     const reasons = new Map([...detected.plan.changed].filter(([id]) => selected.has(id)));
     outcome = { runId, results, elapsedMs, warnings: compiled.warnings, runResultsPath, finish, upToDate, reasons };
   } finally {

@@ -1,4 +1,4 @@
-import type { ColumnDescription, Connection, Dialect } from '../adapters/contract.js';
+import type { Connection, Dialect } from '../adapters/contract.js';
 import type { MetricValue } from './metadata-store.js';
 
 /** Metrics Strata can measure on a relation. */
@@ -65,9 +65,4 @@ function parseTimestamp(text: string): number {
   const iso = text.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00');
   const withZone = /([zZ]|[+-]\d{2}:\d{2})$/.test(iso) ? iso : `${iso}Z`;
   return Date.parse(withZone);
-}
-
-/** Columns of a relation that are numeric (for mean/min/max/stddev). */
-export function numericColumns(columns: readonly ColumnDescription[]): string[] {
-  return columns.filter((c) => isNumericType(c.type)).map((c) => c.name);
 }

@@ -119,7 +119,16 @@ describe('anomalies on loaded raw data', () => {
     const report = JSON.parse(readFileSync(path.join(project.dir, 'target/reports', `${runId}.json`), 'utf8')) as {
       anomalies: { test: string; series: { value: number }[]; explanation: string }[];
       files: { path: string; status: string }[];
+      metrics: { node: string; metric: string; column: string; points: { value: number }[] }[];
     };
+    // Every load is profiled: row count, and per column null rate, distinct count, min/max/mean/stddev.
+    const series = (metric: string, column: string): number[] =>
+      report.metrics.find((m) => m.node === 'feed.events' && m.metric === metric && m.column === column)!.points.map((p) => p.value);
+    assert.deepEqual(series('row_count', ''), [100, 104, 97, 101, 310]);
+    assert.deepEqual(series('max', 'amount'), [13, 13, 13, 13, 13]);
+    assert.deepEqual(series('null_rate', 'amount'), [0, 0, 0, 0, 0]);
+    assert.deepEqual(series('distinct_count', 'id'), [100, 104, 97, 101, 310]);
+    assert.ok(report.metrics.some((m) => m.metric === 'stddev' && m.column === 'amount'));
     assert.deepEqual(report.anomalies[0]!.series.map((p) => p.value), [100, 104, 97, 101, 310]);
     assert.match(report.anomalies[0]!.explanation, /row_count is 310; the previous 4 averaged 100.5/);
     assert.deepEqual(report.files.map((f) => [f.path, f.status]), [['landing/events_2024-01-05.csv', 'loaded']]);

@@ -29,9 +29,10 @@ export function registerRunCommands(program: Command, setExitCode: (code: number
       // Loaded on use, so `--help` and other commands start fast.
       const { runProject } = await import('../../app/run-project.js');
       const out = processOutput(flags.json ?? false);
-      const loadedFiles = name === 'build' ? await loadBeforeBuild(flags, out, setExitCode) : undefined;
+      const loaded = name === 'build' ? await loadBeforeBuild(flags, out, setExitCode) : undefined;
       const outcome = await runProject({
-        loadedFiles,
+        loadedFiles: loaded?.files,
+        profiled: loaded?.profiled,
         ...commonOptions(flags),
         select: flags.select,
         exclude: flags.exclude,
@@ -52,11 +53,11 @@ export function registerRunCommands(program: Command, setExitCode: (code: number
  * `build` loads new landing files of the sources it reads first; a failed file makes the build
  * exit 1 but does not stop it. The files are reported with the build's own run.
  */
-async function loadBeforeBuild(flags: RunFlags, out: Output, setExitCode: (code: number) => void): Promise<LoadedFileEntry[] | undefined> {
+async function loadBeforeBuild(flags: RunFlags, out: Output, setExitCode: (code: number) => void): Promise<{ files: LoadedFileEntry[]; profiled: readonly string[] } | undefined> {
   const { loadSources, fileEntries } = await import('../../app/load.js');
   const loaded = await loadSources({ ...commonOptions(flags), select: flags.select, exclude: flags.exclude, upstreamOfSelection: true, listener: loadReporter(out), report: false });
   if (loaded.sources === 0) return undefined;
   printLoadSummary(out, loaded);
   if (loaded.files.some((f) => f.status === 'failed')) setExitCode(1);
-  return fileEntries(loaded.files);
+  return { files: fileEntries(loaded.files), profiled: loaded.profiled };
 }

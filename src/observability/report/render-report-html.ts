@@ -24,6 +24,11 @@ export function sparkline(values: readonly number[], anomalous: boolean, width =
 
 const STATUS_CLASS: Record<string, string> = { success: 'ok', pass: 'ok', loaded: 'ok', warning: 'warn', warn: 'warn', skipped_duplicate: 'muted', failure: 'bad', error: 'bad', fail: 'bad', failed: 'bad', skipped: 'muted', unknown: 'muted' };
 
+function formatNumber(value: number | undefined): string {
+  if (value === undefined) return '';
+  return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toPrecision(6);
+}
+
 function badge(status: string): string {
   return `<span class="badge ${STATUS_CLASS[status] ?? 'muted'}">${esc(status)}</span>`;
 }
@@ -77,6 +82,12 @@ ${table(
   ['node', 'status', 'relation', 'rows', 'time'],
   report.nodes.map((n) => [esc(`${n.kind} ${n.name}`), badge(n.status), esc(n.relation ?? ''), esc(n.rows ?? ''), esc(seconds(n.durationMs))]),
   'Nothing was built.',
+)}
+<h2>Metrics of what was loaded</h2>
+${table(
+  ['node', 'metric', 'column', 'recent values', 'latest'],
+  report.metrics.map((m) => [esc(m.node), esc(m.metric), esc(m.column), sparkline(m.points.map((p) => p.value), false), esc(formatNumber(m.points.at(-1)?.value))]),
+  'Nothing was loaded in this run.',
 )}
 <h2>Files loaded</h2>
 ${table(

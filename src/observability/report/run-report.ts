@@ -56,6 +56,16 @@ export interface RunReport {
   }[];
   readonly freshness: readonly FreshnessEntry[];
   readonly files: readonly LoadedFileEntry[];
+  /** Recent history of the metrics kept for what this run loaded (oldest point first). */
+  readonly metrics: readonly MetricSeries[];
+}
+
+/** One metric of one node over its recent versions. */
+export interface MetricSeries {
+  readonly node: string;
+  readonly metric: string;
+  readonly column: string;
+  readonly points: readonly { readonly value: number; readonly measuredAt: string }[];
 }
 
 /** Overall status: failure if anything errored, warning if a test warned, else success. */
@@ -76,6 +86,7 @@ export function buildRunReport(input: {
   results: readonly NodeResult[];
   files?: readonly LoadedFileEntry[];
   freshness?: readonly FreshnessEntry[];
+  metrics?: readonly MetricSeries[];
 }): RunReport {
   const { results } = input;
   const warn = results.filter((r) => r.test?.verdict === 'warn').length;
@@ -123,5 +134,6 @@ export function buildRunReport(input: {
         })),
     ],
     files: input.files ?? [],
+    metrics: input.metrics ?? [],
   };
 }
