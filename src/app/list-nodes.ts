@@ -1,5 +1,5 @@
 import { effectivePriorities } from '../graph/effective-priority.js';
-import { selectionExpression, selectNodes, usesSelectorMethod } from '../graph/selectors/index.js';
+import { defaultSelectorMethods, selectionExpression, selectNodes, stateSelectorMethod, usesSelectorMethod, type SelectorMethodRegistry } from '../graph/selectors/index.js';
 import type { GraphNode } from '../manifest/types.js';
 import { detectChanges } from './change-detection.js';
 import { connectForReading } from './connect-for-reading.js';
@@ -16,7 +16,7 @@ export async function listNodes(options: CommonOptions & { readonly select?: rea
   const session = openProject(options);
   const compiled = session.compile();
   const input = { select: options.select, exclude: options.exclude };
-  let registry;
+  let registry: SelectorMethodRegistry | undefined;
   if (usesSelectorMethod(selectionExpression(input), 'state')) {
     const adapter = await connectForReading(session);
     const metadataSchema = session.project.settings.config.metadata_schema;
@@ -28,7 +28,6 @@ export async function listNodes(options: CommonOptions & { readonly select?: rea
       }
     } else {
       // No database yet: nothing was ever built, every model and seed is new.
-      const { defaultSelectorMethods, stateSelectorMethod } = await import('../graph/selectors/index.js');
       const reasons = new Map([...compiled.nodes.values()].filter((n) => n.kind === 'model' || n.kind === 'seed').map((n) => [n.uniqueId, ['new']] as const));
       registry = defaultSelectorMethods.clone().register(stateSelectorMethod({ reasons }));
     }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Adapter, QueryResult } from '../adapters/contract.js';
 import { databaseFileOf } from '../adapters/create-adapter.js';
@@ -245,7 +246,6 @@ export class QueryService {
     }
     const file = this.databaseFile;
     const run = this.embeddedQueue.then(async () => {
-      const { existsSync } = await import('node:fs');
       const asReader = readOnly && existsSync(file);
       const before = asReader ? databaseStamp(file) : undefined;
       const adapter = await this.openEmbedded(asReader);

@@ -150,6 +150,10 @@ describe('Jinja as dbt projects write it', () => {
     assert.equal(sqlOf("select '{{ none }}/{{ true }}/{{ 1 == 2 }}/{{ 'a' ~ none }}' as x"), "select 'None/True/False/aNone' as x");
   });
 
+  it('compares with == and != as Python does', () => {
+    assert.equal(sqlOf("select '{{ '1' == 1 }}/{{ [1, 2] == [1, 2] }}/{{ {'a': 1} != {'a': 1} }}/{{ 1 == 1.0 }}/{{ none == none }}/{{ 2 > 1 }}' as x"), "select 'False/True/False/True/True/True' as x");
+  });
+
   it('keeps the Jinja compatibility in Strata projects too', () => {
     const compiled = compileInline({ 'models/a.sql': "{% set l = [] %}{% do l.append('a-b'.replace('-', '_')) %}select '{{ l | join }}' as x" });
     assert.equal(model(compiled, 'a').compiledSql, "select 'a_b' as x");

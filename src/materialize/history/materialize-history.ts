@@ -5,10 +5,10 @@ import { describeQuery } from '../describe-query.js';
 import { applyConfiguredGrants } from '../grants.js';
 import type { MaterializationContext, MaterializationResult, Materializer } from '../strategy.js';
 import { replaceRelation, stagingRelation } from '../swap-in.js';
-import { appliedLoadsRelation, appliedLoadsSql, createAppliedLoadsSql, loadsOfSql, readLoads, readRawLoads, recordLoadsSql, type RawLoad } from './applied-loads.js';
+import { appliedLoadsRelation, appliedLoadsSql, createAppliedLoadsSql, loadsOfSql, readLoads, readRawLoads, recordLoadsSql } from './applied-loads.js';
 import { appendSql, HistorySql, presentAtSql, versionsSql, type HistorySqlInput } from './history-sql.js';
 import { historyShape, type HistoryShape } from './history-shape.js';
-import { planHistoryRun, type HistoryPlan, type LoadRef } from './plan-history-run.js';
+import { planHistoryRun, type HistoryPlan } from './plan-history-run.js';
 import { HISTORY_COLUMNS } from './system-columns.js';
 
 /**

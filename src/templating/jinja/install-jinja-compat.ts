@@ -111,6 +111,20 @@ export function installJinjaCompat(): void {
     else this._compileAggregate(node, frame, '(', ')');
   };
 
+  // `==` and `!=` compare as Python does in renders that ask for it (`'1' == 1` is false, lists compare by value).
+  runtime.strataEq = (a: unknown, b: unknown): boolean => (pythonOutput ? pyEquals(a, b) : a == b); // eslint-disable-line eqeqeq
+  const compileCompare = proto.compileCompare!;
+  proto.compileCompare = function compileEquality(this: CompilerThis, node: { expr: unknown; ops: { type: string; expr: unknown }[] }, frame: unknown): unknown {
+    const op = node.ops[0];
+    if (node.ops.length !== 1 || !op || (op.type !== '==' && op.type !== '!=')) return compileCompare.call(this, node as never, frame as never);
+    this._emit(op.type === '==' ? 'runtime.strataEq(' : '!runtime.strataEq(');
+    this.compile(node.expr, frame);
+    this._emit(', ');
+    this.compile(op.expr, frame);
+    this._emit(')');
+    return undefined;
+  };
+
   // A macro restores its caller's frame even when it ends early (return() or an error), so the
   // template calling it goes on with its own variables.
   const compileMacro = proto._compileMacro;
@@ -131,7 +145,7 @@ export function installJinjaCompat(): void {
 }
 
 /** Bumped whenever the compiled code this module produces changes (part of the template cache key). */
-export const COMPAT_VERSION = 'jinja-compat 2';
+export const COMPAT_VERSION = 'jinja-compat 3';
 
 let installed = false;
 let pythonOutput = false;
@@ -146,6 +160,22 @@ export function withPythonOutput(on: boolean): () => void {
   return () => {
     pythonOutput = previous;
   };
+}
+
+/** Python's `==` on the values templates handle: no coercion between text and numbers, lists and dicts by value. */
+function pyEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || a === undefined || b === null || b === undefined) return (a === null || a === undefined) && (b === null || b === undefined);
+  const numeric = (v: unknown): boolean => typeof v === 'number' || typeof v === 'boolean';
+  if (numeric(a) && numeric(b)) return Number(a) === Number(b);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && pyEquals(a[k], b[k]));
+  }
+  if (typeof a === 'object' && typeof b === 'string') return String(a) === b;
+  if (typeof b === 'object' && typeof a === 'string') return String(b) === a;
+  return false;
 }
 
 function pyText(value: unknown): unknown {
@@ -203,6 +233,7 @@ interface NunjucksInternals {
     strataAdd?: (a: unknown, b: unknown) => unknown;
     strataSub?: (a: unknown, b: unknown) => unknown;
     strataConcat?: (a: unknown, b: unknown) => string;
+    strataEq?: (a: unknown, b: unknown) => boolean;
     ensureDefined: (value: unknown, lineno: number, colno: number) => unknown;
     strataMul?: (a: unknown, b: unknown) => unknown;
     strataMod?: (a: unknown, b: unknown) => unknown;
