@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     const results = await benchEngine(engine, strataBin);
     sections.push(reportEngine(engine, results));
   }
+  if (RUNS === 0) return log('STRATA_BENCH_RUNS=0: set up only, bench/RESULTS.md left alone');
   writeResultsSection(NAME, report(sections, (Date.now() - started) / 60000));
   log('written to bench/RESULTS.md');
 }

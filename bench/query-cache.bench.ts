@@ -24,7 +24,22 @@ const RUNS = Number(process.env.STRATA_BENCH_RUNS ?? 10);
 const ROWS = Number(process.env.STRATA_BENCH_ROWS ?? 10_000_000);
 const GOAL_RATIO = 50;
 const STRATA_BIN = snapshotCli(NAME);
-const QUERY = "select k, count(*) as n, sum(v) as total, avg(v) as mean from {{ ref('big') }} group by k order by k";
+/** Two aggregates over all rows: 1,000 groups out (the answer's transfer shows), and one summary row. */
+const QUERIES = [
+  { label: '1,000 groups', sql: "select k, count(*) as n, sum(v) as total, avg(v) as mean from {{ ref('big') }} group by k order by k", rows: 1000 },
+  { label: '1 row', sql: "select count(*) as n, sum(v) as total, min(v) as low, max(v) as high, count(distinct k) as groups from {{ ref('big') }}", rows: 1 },
+] as const;
+const QUERY = QUERIES[0].sql;
+
+interface Measured {
+  readonly label: string;
+  readonly sql: string;
+  readonly uncached: number[];
+  readonly cached: number[];
+  /** `elapsedMs` of the answers: the server's own time, without HTTP and JSON. */
+  readonly serverUncached: number[];
+  readonly serverCached: number[];
+}
 
 interface HttpAnswer {
   readonly rows: unknown[];
@@ -50,32 +65,37 @@ async function main(): Promise<void> {
     });
     server.on('close', (code) => reject(new Error(`strata serve exited ${code}`)));
   });
-  const uncached: number[] = [];
-  const cached: number[] = [];
-  let reference: string | undefined;
+  const measured: Measured[] = [];
   try {
-    const get = async (cache: boolean): Promise<{ ms: number; answer: HttpAnswer }> => {
-      const t0 = performance.now();
-      const response = await fetch(`${url}/query?sql=${encodeURIComponent(QUERY)}${cache ? '' : '&cache=false'}`);
-      const answer = (await response.json()) as HttpAnswer;
-      const ms = performance.now() - t0;
-      if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${JSON.stringify(answer)}`);
-      const text = JSON.stringify(answer.rows);
-      reference ??= text;
-      if (text !== reference || answer.rows.length !== 1000) throw new Error('answers differ between requests');
-      return { ms, answer };
-    };
-    // Fill the cache (a miss), then alternate uncached and cached requests.
-    const first = await get(true);
-    if (first.answer.cache !== 'miss') throw new Error(`first request: ${first.answer.cache}`);
-    for (let i = 0; i < RUNS; i += 1) {
-      const u = await get(false);
-      if (u.answer.cache !== 'bypass') throw new Error(`uncached request: ${u.answer.cache}`);
-      uncached.push(u.ms);
-      const c = await get(true);
-      if (c.answer.cache !== 'hit') throw new Error(`cached request: ${c.answer.cache}`);
-      cached.push(c.ms);
-      log(`request ${i + 1}: uncached ${u.ms.toFixed(1)} ms, cached ${c.ms.toFixed(2)} ms`);
+    for (const query of QUERIES) {
+      let reference: string | undefined;
+      const m: Measured = { label: query.label, sql: query.sql, uncached: [], cached: [], serverUncached: [], serverCached: [] };
+      const get = async (cache: boolean): Promise<{ ms: number; answer: HttpAnswer }> => {
+        const t0 = performance.now();
+        const response = await fetch(`${url}/query?sql=${encodeURIComponent(query.sql)}${cache ? '' : '&cache=false'}`);
+        const answer = (await response.json()) as HttpAnswer;
+        const ms = performance.now() - t0;
+        if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${JSON.stringify(answer)}`);
+        const text = JSON.stringify(answer.rows);
+        reference ??= text;
+        if (text !== reference || answer.rows.length !== query.rows) throw new Error('answers differ between requests');
+        return { ms, answer };
+      };
+      // Fill the cache (a miss), then alternate uncached and cached requests.
+      const first = await get(true);
+      if (first.answer.cache !== 'miss') throw new Error(`first request: ${first.answer.cache}`);
+      for (let i = 0; i < RUNS; i += 1) {
+        const u = await get(false);
+        if (u.answer.cache !== 'bypass') throw new Error(`uncached request: ${u.answer.cache}`);
+        m.uncached.push(u.ms);
+        m.serverUncached.push(u.answer.elapsedMs);
+        const c = await get(true);
+        if (c.answer.cache !== 'hit') throw new Error(`cached request: ${c.answer.cache}`);
+        m.cached.push(c.ms);
+        m.serverCached.push(c.answer.elapsedMs);
+        log(`${query.label} request ${i + 1}: uncached ${u.ms.toFixed(1)} ms, cached ${c.ms.toFixed(2)} ms`);
+      }
+      measured.push(m);
     }
   } finally {
     server.kill('SIGINT');
@@ -91,7 +111,7 @@ async function main(): Promise<void> {
     if (!/cache: hit/.test(c.stderr)) throw new Error(`strata query was not a hit: ${c.stderr}`);
     cli.cached.push(c.wallMs);
   }
-  writeResultsSection(NAME, report(uncached, cached, cli, build.wallMs, Date.now() - started));
+  writeResultsSection(NAME, report(measured, cli, build.wallMs, Date.now() - started));
   log(`results written to bench/RESULTS.md (section ${NAME})`);
 }
 
@@ -108,31 +128,39 @@ function writeProject(dir: string): void {
   );
 }
 
-function report(uncached: number[], cached: number[], cli: { uncached: number[]; cached: number[] }, buildMs: number, elapsedMs: number): string {
-  const u = median(uncached);
-  const c = median(cached);
-  const ratio = u / c;
+function report(measured: readonly Measured[], cli: { uncached: number[]; cached: number[] }, buildMs: number, elapsedMs: number): string {
   const row = (label: string, values: number[]): string[] => [label, `${median(values).toFixed(2)} ms`, `${percentile(values, 90).toFixed(2)} ms`, `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)} ms`];
+  const rows: string[][] = [];
+  const ratios: string[] = [];
+  for (const m of measured) {
+    rows.push(row(`${m.label}: \`GET /query\` uncached (\`cache=false\`)`, m.uncached), row(`${m.label}: \`GET /query\` cached (hit)`, m.cached));
+    rows.push(row(`${m.label}: server side, uncached (\`elapsedMs\`)`, m.serverUncached), row(`${m.label}: server side, cached (\`elapsedMs\`)`, m.serverCached));
+    const http = median(m.uncached) / median(m.cached);
+    const server = median(m.serverUncached) / median(m.serverCached);
+    ratios.push(`- ${m.label}: cached against uncached, end to end over HTTP **${http.toFixed(0)}x** (goal ${GOAL_RATIO}x: ${http >= GOAL_RATIO ? 'met' : '**not met**'}); server side ${server.toFixed(0)}x.`);
+  }
+  rows.push(row('1,000 groups: `strata query --no-cache` (whole process)', cli.uncached), row('1,000 groups: `strata query` cached (whole process)', cli.cached));
   return [
-    '## Cached reads (`strata serve` / `strata query`, 10-million-row aggregate, embedded DuckDB)',
+    '## Cached reads (`strata serve` / `strata query`, 10-million-row aggregates, embedded DuckDB)',
     '',
     machineFacts(),
     `Benchmark took ${(elapsedMs / 60000).toFixed(1)} min (building the table: ${(buildMs / 1000).toFixed(1)} s).`,
     '',
-    `Table \`big\`: ${ROWS.toLocaleString('en-US')} rows (\`id\`, \`k\` = id % 1000, \`v\`), built by \`strata run\`. Query:`,
-    `\`${QUERY}\` (1,000 rows out).`,
-    '`strata serve` runs in its own process; each request is timed by the client, from sending it to having parsed the JSON answer.',
+    `Table \`big\`: ${ROWS.toLocaleString('en-US')} rows (\`id\`, \`k\` = id % 1000, \`v\`), built by \`strata run\`. Queries:`,
+    ...measured.map((m) => `- ${m.label}: \`${m.sql}\``),
+    '',
+    '`strata serve` runs in its own process; each request is timed by the client (`fetch`), from sending it to having parsed the JSON answer.',
     'Uncached = `&cache=false` (open the database file read-only, aggregate, close it: the server never holds the file between requests);',
     'cached = the same request answered from the cache after checking the data version of `big` (from the snapshot the run left',
     `beside the database, so the file is not opened). ${RUNS} requests each, alternating; every answer is checked to be identical.`,
+    '*Server side* is the `elapsedMs` each answer reports: from receiving the SQL to having the rows, without HTTP and JSON.',
     '',
-    markdownTable(
-      ['request', 'median', 'p90', 'range'],
-      [row('`GET /query` uncached (`cache=false`)', uncached), row('`GET /query` cached (hit)', cached), row('`strata query --no-cache` (whole process)', cli.uncached), row('`strata query` cached (whole process)', cli.cached)],
-    ),
+    markdownTable(['request', 'median', 'p90', 'range'], rows),
     '',
-    `Cached against uncached over HTTP: **${ratio.toFixed(0)}x** faster (medians; goal ${GOAL_RATIO}x: ${ratio >= GOAL_RATIO ? 'met' : '**not met**'}).`,
-    `For the CLI, starting Node and compiling the project dominate both: ${(median(cli.uncached) / median(cli.cached)).toFixed(1)}x.`,
+    ...ratios,
+    `- With 1,000 rows out, a cached answer's time is mostly the HTTP exchange and the JSON of the rows (both ends), which the`,
+    '  uncached request pays too; the server finds the answer in well under a millisecond.',
+    `- For the CLI, starting Node and compiling the project dominate both: ${(median(cli.uncached) / median(cli.cached)).toFixed(1)}x.`,
   ].join('\n');
 }
 

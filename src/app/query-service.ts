@@ -61,12 +61,16 @@ export class QueryService {
   private readonly store: QueryCacheStore;
   private readonly databaseFile: string | undefined;
   private readonly projectRelations: Set<string>;
+  /** Identifies the project's relations: a verdict like "reads something outside the project" holds only for these. */
+  private readonly projectRelationsHash: string;
   private readonly cacheable: boolean;
   private readonly strict: boolean;
   private readonly named = new Map<string, NamedQuery>();
   private serverAdapter: Promise<Adapter> | undefined;
   private parser: Promise<import('../adapters/duckdb/duckdb-sql-serializer.js').SqlSerializer> | undefined;
   private embeddedQueue: Promise<unknown> = Promise.resolve();
+  /** Rendered SQL by template text (the project is compiled once per service). */
+  private readonly rendered = new Map<string, string>();
 
   constructor(options: QueryServiceOptions) {
     const target = options.environment === undefined ? options.target : environmentTarget(options.projectDir, options.environment);
@@ -85,6 +89,7 @@ export class QueryService {
     for (const node of this.compiled.nodes.values()) {
       if (node.kind === 'seed' || node.kind === 'source' || (node.kind === 'model' && node.config.materialized !== 'ephemeral')) this.projectRelations.add(relationVersionKey(node.relation));
     }
+    this.projectRelationsHash = sha256([...this.projectRelations].sort().join('\n')).slice(0, 16);
     for (const query of settings.config.queries) this.named.set(query.name, { ...query, file: path.relative(this.session.root, settings.file).split(path.sep).join('/') });
     for (const { yaml, properties } of this.session.project.properties) {
       for (const query of properties.queries ?? []) {
@@ -107,8 +112,7 @@ export class QueryService {
 
   /** Renders and runs one statement; `cache: false` bypasses the cache (`--no-cache`). */
   async run(sql: string, options: { cache?: boolean } = {}): Promise<QueryAnswer> {
-    const rendered = this.compiled.engine.render(sql, QUERY_FILE);
-    return this.answer(this.compiled.resolveSql(rendered.sql, QUERY_FILE, rendered.capture), options.cache ?? true);
+    return this.answer(this.render(sql, QUERY_FILE), options.cache ?? true);
   }
 
   /** Runs a named query with its parameters (given as text, checked against their declared types). */
@@ -125,9 +129,19 @@ export class QueryService {
     for (const param of Object.keys(params)) {
       if (!(param in query.params)) throw new StrataError('bad_param', `query '${name}' has no parameter '${param}' (it takes: ${Object.keys(query.params).join(', ') || 'none'})`, {}, 'project');
     }
-    const file = `<query ${name}>`;
-    const rendered = this.compiled.engine.render(query.sql, file, { vars });
-    return this.answer(this.compiled.resolveSql(rendered.sql, file, rendered.capture), options.cache ?? true);
+    return this.answer(this.render(query.sql, `<query ${name}>`, vars), options.cache ?? true);
+  }
+
+  /** A query's template rendered and resolved to relations, memoized per text and vars. */
+  private render(text: string, file: string, vars?: Readonly<Record<string, string>>): string {
+    const key = `${file}\u0000${vars ? JSON.stringify(vars) : ''}\u0000${text}`;
+    const known = this.rendered.get(key);
+    if (known !== undefined) return known;
+    const rendered = this.compiled.engine.render(text, file, vars ? { vars } : undefined);
+    const sql = this.compiled.resolveSql(rendered.sql, file, rendered.capture);
+    if (this.rendered.size >= 1000) this.rendered.clear();
+    this.rendered.set(key, sql);
+    return sql;
   }
 
   async close(): Promise<void> {
@@ -142,6 +156,9 @@ export class QueryService {
   private async answer(sql: string, useCache: boolean): Promise<QueryAnswer> {
     const started = performance.now();
     const done = (result: QueryResult, cache: CacheOutcome, reason?: string): QueryAnswer => ({ result, cache, reason, elapsedMs: performance.now() - started });
+    if (!this.cacheable && !this.strict) {
+      return done(await this.execute(sql, false), 'uncacheable', "it reads an environment's views, whose releases the cache does not track");
+    }
     const key = sha256(`${this.session.project.settings.targetName}\n${normalizeSql(sql)}`);
     if (useCache && this.cacheable) {
       const entry = this.store.get(key);
@@ -151,7 +168,7 @@ export class QueryService {
           this.store.touch(key);
           return done(entry.result, 'hit');
         }
-      } else if (entry && !this.strict) {
+      } else if (entry && !this.strict && entry.projectRelations === this.projectRelationsHash) {
         return done(await this.execute(sql, false), 'uncacheable', entry.reason);
       }
     }
@@ -161,7 +178,7 @@ export class QueryService {
     if (!useCache || !this.cacheable) return done(await this.execute(sql, inspection.ok), 'bypass');
     if (!verdict.keys) {
       const reason = verdict.reason ?? 'it cannot be cached';
-      this.store.put(key, { format: 1, sql, cacheable: false, reason, createdAt: new Date().toISOString() });
+      this.store.put(key, { format: 1, sql, cacheable: false, reason, projectRelations: this.projectRelationsHash, createdAt: new Date().toISOString() });
       return done(await this.execute(sql, inspection.ok), 'uncacheable', reason);
     }
     const keys = verdict.keys;

@@ -12,7 +12,15 @@ export type CacheEntry =
       readonly result: QueryResult;
       readonly createdAt: string;
     }
-  | { readonly format: typeof FORMAT; readonly sql: string; readonly cacheable: false; readonly reason: string; readonly createdAt: string };
+  | {
+      readonly format: typeof FORMAT;
+      readonly sql: string;
+      readonly cacheable: false;
+      readonly reason: string;
+      /** The project's relations when judged (a read outside them may become a model later). */
+      readonly projectRelations: string;
+      readonly createdAt: string;
+    };
 
 const FORMAT = 1;
 
@@ -26,12 +34,19 @@ export interface CacheLimits {
 
 export const DEFAULT_CACHE_LIMITS: CacheLimits = { maxEntries: 500, maxEntryBytes: 16 * 1024 * 1024 };
 
+/** Bytes of parsed entries a long-lived process (`strata serve`) keeps in memory. */
+const MEMORY_BYTES = 64 * 1024 * 1024;
+
 /**
  * Cached query answers as one JSON file each in a folder of target/ (per target), named by the
  * key (a hash of the normalized SQL). A hit touches its file, so eviction drops the least
  * recently used. Unreadable files count as misses; a write that fails only costs a recomputation.
  */
 export class QueryCacheStore {
+  /** Parsed entries by key, least recently used first, with the file's mtime they were read at. */
+  private readonly memory = new Map<string, { entry: CacheEntry; mtimeMs: number; bytes: number }>();
+  private memoryBytes = 0;
+
   constructor(
     readonly dir: string,
     private readonly limits: CacheLimits = DEFAULT_CACHE_LIMITS,
@@ -41,20 +56,40 @@ export class QueryCacheStore {
     return path.join(this.dir, `${key}.json`);
   }
 
+  /** The entry of `key`: from memory while its file is unchanged (another process may have replaced it), else read. */
   get(key: string): CacheEntry | undefined {
+    let mtimeMs: number;
     try {
-      const entry = JSON.parse(readFileSync(this.file(key), 'utf8')) as CacheEntry;
-      return entry.format === FORMAT ? entry : undefined;
+      mtimeMs = statSync(this.file(key)).mtimeMs;
+    } catch {
+      this.forget(key);
+      return undefined;
+    }
+    const known = this.memory.get(key);
+    if (known && known.mtimeMs === mtimeMs) {
+      this.memory.delete(key);
+      this.memory.set(key, known);
+      return known.entry;
+    }
+    try {
+      const text = readFileSync(this.file(key), 'utf8');
+      const entry = JSON.parse(text) as CacheEntry;
+      if (entry.format !== FORMAT) return undefined;
+      this.remember(key, entry, mtimeMs, text.length);
+      return entry;
     } catch {
       return undefined;
     }
   }
 
-  /** Marks an entry as just used (for eviction). */
+  /** Marks an entry as just used (for eviction); at most once a minute per entry, so a hit costs no write. */
   touch(key: string): void {
+    const known = this.memory.get(key);
+    if (known && Date.now() - known.mtimeMs < 60_000) return;
     try {
       const now = new Date();
       utimesSync(this.file(key), now, now);
+      if (known) known.mtimeMs = statSync(this.file(key)).mtimeMs;
     } catch {
       // a missing file is a miss next time
     }
@@ -69,6 +104,7 @@ export class QueryCacheStore {
       const temporary = `${this.file(key)}.${process.pid}.tmp`;
       writeFileSync(temporary, text);
       renameSync(temporary, this.file(key));
+      this.remember(key, entry, statSync(this.file(key)).mtimeMs, text.length);
       this.evict();
       return true;
     } catch {
@@ -79,6 +115,27 @@ export class QueryCacheStore {
   /** Removes every entry. */
   clear(): void {
     rmSync(this.dir, { recursive: true, force: true });
+    this.memory.clear();
+    this.memoryBytes = 0;
+  }
+
+  private remember(key: string, entry: CacheEntry, mtimeMs: number, bytes: number): void {
+    this.forget(key);
+    if (bytes > MEMORY_BYTES / 4) return;
+    this.memory.set(key, { entry, mtimeMs, bytes });
+    this.memoryBytes += bytes;
+    for (const [oldest, value] of this.memory) {
+      if (this.memoryBytes <= MEMORY_BYTES) break;
+      this.memory.delete(oldest);
+      this.memoryBytes -= value.bytes;
+    }
+  }
+
+  private forget(key: string): void {
+    const known = this.memory.get(key);
+    if (!known) return;
+    this.memory.delete(key);
+    this.memoryBytes -= known.bytes;
   }
 
   private evict(): void {

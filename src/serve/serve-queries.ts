@@ -31,9 +31,11 @@ const MAX_URL_BYTES = 8 * 1024;
  * that is not a single SELECT, or a read outside the project is refused.
  */
 export async function startQueryServer(service: QueryService, options: QueryServerOptions): Promise<QueryServer> {
+  // The JSON of an answer's columns and rows: a cached answer is the same object each time.
+  const serialized = new WeakMap<object, string>();
   const server: Server = createServer((request, response) => {
     const started = performance.now();
-    void handle(service, options, request, response).then((outcome) => {
+    void handle(service, options, serialized, request, response).then((outcome) => {
       options.log?.(`${request.method} ${truncate(request.url ?? '', 120)} ${response.statusCode}${outcome ? ` ${outcome}` : ''} ${(performance.now() - started).toFixed(1)} ms`);
     });
   });
@@ -56,12 +58,18 @@ export async function startQueryServer(service: QueryService, options: QueryServ
   };
 }
 
-async function handle(service: QueryService, options: QueryServerOptions, request: IncomingMessage, response: ServerResponse): Promise<string | undefined> {
-  const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
-    const text = JSON.stringify(body);
+async function handle(
+  service: QueryService,
+  options: QueryServerOptions,
+  serialized: WeakMap<object, string>,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<string | undefined> {
+  const sendText = (status: number, text: string, headers: Record<string, string> = {}): void => {
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
     response.end(request.method === 'HEAD' ? undefined : text);
   };
+  const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => sendText(status, JSON.stringify(body), headers);
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     send(405, { error: 'only GET is served: this endpoint is read-only' }, { allow: 'GET, HEAD' });
     return undefined;
@@ -96,16 +104,14 @@ async function handle(service: QueryService, options: QueryServerOptions, reques
       send(404, { error: 'not found: use /query?sql=…, /queries or /queries/<name>' });
       return undefined;
     }
-    const rows = answer.result.rows.slice(0, options.maxRows);
-    send(200, {
-      columns: answer.result.columns,
-      rows,
-      rowCount: answer.result.rows.length,
-      truncated: rows.length < answer.result.rows.length,
-      cache: answer.cache,
-      reason: answer.reason,
-      elapsedMs: Math.round(answer.elapsedMs * 100) / 100,
-    });
+    let body = serialized.get(answer.result);
+    if (!body) {
+      const rows = answer.result.rows.slice(0, options.maxRows);
+      body = `"columns":${JSON.stringify(answer.result.columns)},"rows":${JSON.stringify(rows)},"rowCount":${answer.result.rows.length},"truncated":${rows.length < answer.result.rows.length}`;
+      serialized.set(answer.result, body);
+    }
+    const tail = `,"cache":${JSON.stringify(answer.cache)}${answer.reason ? `,"reason":${JSON.stringify(answer.reason)}` : ''},"elapsedMs":${Math.round(answer.elapsedMs * 100) / 100}`;
+    sendText(200, `{${body}${tail}}`);
     return answer.cache;
   } catch (error) {
     const [status, headers] = statusOf(error);

@@ -59,14 +59,25 @@ export function writeVersionSnapshot(targetDir: string, targetName: string, data
   }
 }
 
+/** The last snapshot read, by its file's path, kept while that file is unchanged (a long-lived reader stats it only). */
+const lastRead = new Map<string, { mtimeMs: number; snapshot: Snapshot; relations: ReadonlyMap<string, string> }>();
+
 /** The snapshot's versions when it still describes the database file, else undefined. */
 export function readVersionSnapshot(targetDir: string, targetName: string, databaseFile: string): ReadonlyMap<string, string> | undefined {
   const stamp = stampOf(databaseFile);
   if (!stamp) return undefined;
+  const file = snapshotFile(targetDir, targetName);
   try {
-    const snapshot = JSON.parse(readFileSync(snapshotFile(targetDir, targetName), 'utf8')) as Snapshot;
+    const mtimeMs = statSync(file).mtimeMs;
+    let known = lastRead.get(file);
+    if (!known || known.mtimeMs !== mtimeMs) {
+      const snapshot = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
+      known = { mtimeMs, snapshot, relations: new Map(Object.entries(snapshot.relations ?? {})) };
+      lastRead.set(file, known);
+    }
+    const { snapshot } = known;
     if (snapshot.format !== FORMAT || snapshot.databaseFile !== databaseFile || !same(snapshot.stamp, stamp)) return undefined;
-    return new Map(Object.entries(snapshot.relations));
+    return known.relations;
   } catch {
     return undefined;
   }
