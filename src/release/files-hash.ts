@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadedProject } from '../project/types.js';
 import { sha256 } from '../shared/hash.js';
-import { stableJson } from './fingerprints.js';
+import { stableJson } from '../shared/stable-json.js';
 
 /**
  * A hash of what a project builds, independent of the engine and of where it is deployed: models,

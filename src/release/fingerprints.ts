@@ -1,5 +1,6 @@
 import type { GraphNode, ModelConfig, ModelNode, SeedNode, TestNode } from '../manifest/types.js';
 import { sha256 } from '../shared/hash.js';
+import { stableJson } from '../shared/stable-json.js';
 
 /** Bumped when what a fingerprint covers changes, so old physical relations are not reused by mistake. */
 const FINGERPRINT_FORMAT = 1;
@@ -69,22 +70,4 @@ export function releaseId(version: string, commit: string, hash: string): string
 function shapingConfig(config: ModelConfig): Record<string, unknown> {
   const { tags: _tags, meta: _meta, grants: _grants, schema: _schema, alias: _alias, fullRefresh: _fullRefresh, enabled: _enabled, ...rest } = config;
   return rest;
-}
-
-/** JSON with object keys sorted at every level, so equal values always give equal text. */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, sortKeys(v)]),
-    );
-  }
-  return value;
 }
