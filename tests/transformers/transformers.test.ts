@@ -185,3 +185,49 @@ eachEngine('a bad transformer declaration is a project error naming the file', a
   assert.equal(second.code, 2);
   assert.match(second.stderr, /models\/bad\.ts: .*transform/);
 });
+
+eachEngine('a transformer masking personal data from a landed source feeds a history model', async (project) => {
+  project.write({
+    'strata.yml': project.projectYaml(`metadata_schema: ${project.customSchema('meta')}\nload: {raw_schema: ${project.customSchema('raw')}}\n`),
+    'models/sources.yml': `version: 2
+sources:
+  - name: crm
+    tables:
+      - name: customers
+        landing: landing/customers_*.csv
+        load: snapshot
+        load_date: 'customers_(\\d{4}-\\d{2}-\\d{2})'
+        columns:
+          - {name: id, data_type: integer}
+`,
+    'landing/customers_2024-01-01.csv': 'id,name,email\n1,Ada,ada@x.org\n2,Grace,grace@y.org\n',
+    // The row lineage is passed through, so history can be built on the masked rows.
+    'models/customers_masked.ts': `export default {
+      inputs: { sources: ['crm.customers'] },
+      columns: { id: 'integer', initial: 'text', email_domain: 'text', _load_id: 'bigint', _load_date: 'timestamptz', _source_file: 'text', _source_row: 'bigint' },
+      async transform(ctx) {
+        const rows = await ctx.read('crm.customers');
+        await ctx.write(rows.map((r) => ({ id: r.id, initial: String(r.name)[0], email_domain: String(r.email).split('@')[1],
+          _load_id: r._load_id, _load_date: r._load_date, _source_file: r._source_file, _source_row: r._source_row })));
+      },
+    };`,
+    'models/customers_history.sql': "{{ config(materialized='history', unique_key='id') }}\nselect * from {{ ref('customers_masked') }}",
+  });
+  const first = await project.strata(['build']);
+  assert.equal(first.code, 0, first.stdout + first.stderr);
+  project.write({ 'landing/customers_2024-01-02.csv': 'id,name,email\n1,Ada,ada@new.org\n2,Grace,grace@y.org\n' });
+  const second = await strata(project, ['build', '--changed']);
+  assert.equal(second.code, 0, second.text);
+  assert.deepEqual(second.events.filter((e) => e.event === 'node_started').map((e) => e.node!.split('.').pop()).sort(), ['customers_history', 'customers_masked']);
+  const history = await project.query(
+    `select id, initial, email_domain, _is_current from ${project.engine.dialect.relation({ schema: project.schema, identifier: 'customers_history' })} order by id, _valid_from`,
+  );
+  assert.deepEqual(history, [
+    { id: 1, initial: 'A', email_domain: 'x.org', _is_current: false },
+    { id: 1, initial: 'A', email_domain: 'new.org', _is_current: true },
+    { id: 2, initial: 'G', email_domain: 'y.org', _is_current: true },
+  ]);
+  // Nothing personal reached the model: no name, no e-mail address.
+  const columns = Object.keys(await project.columnTypes(project.schema, 'customers_masked'));
+  assert.ok(!columns.includes('email') && !columns.includes('name'));
+});

@@ -21,7 +21,7 @@ where h.${q('_is_current')} and not h.${q('_is_deleted')}`;
   const current: ModelNode = { ...node, compiledSql: sql };
   if (node.config.current?.materializeAs !== 'table') return materializeView(current, context);
   const rows = await buildAndSwapTable(node.relation, context, node.config.grants, async (temporary) => {
-    await context.connection.execute(d.createTableAs(temporary, sql));
+    return context.connection.execute(d.createTableAs(temporary, sql));
   });
   return { action: 'created table', rows };
 };

@@ -59,8 +59,9 @@ async function rebuild(
     await connection.execute(d.drop(newLoads, 'table'));
   };
   await dropStaged();
+  let rows: number | undefined;
   try {
-    await connection.execute(d.createTableAs(newHistory, versionsSql(input)));
+    rows = await connection.execute(d.createTableAs(newHistory, versionsSql(input)));
     await connection.execute(createAppliedLoadsSql(d, newLoads, node.compiledSql));
     await replaceRelation(context, node.relation, async () => {
       await connection.execute(d.rename(newHistory, node.relation.identifier, 'table'));
@@ -72,8 +73,7 @@ async function rebuild(
     await dropStaged().catch(() => undefined);
     throw error;
   }
-  const count = await connection.query(`select count(*) as n from ${d.relation(node.relation)}`);
-  return { action: `built history from ${loadCount} load(s)`, rows: Number(count.rows[0]?.n ?? 0) };
+  return { action: `built history from ${loadCount} load(s)`, rows: rows ?? 0 };
 }
 
 async function applyLoads(
@@ -130,17 +130,17 @@ async function applyLoads(
             `update ${h} as h set ${q('_valid_to')} = ${d.timestampTzLiteral(plan.date)}, ${q('_is_current')} = false where h.${q('_valid_to')} is null and ${affected}`,
           ]
         : [`delete from ${h} as h where (h.${q('_valid_to')} is null or h.${q('_valid_to')} >= ${d.timestampTzLiteral(plan.from)}) and ${affected}`];
-    statements.push(`insert into ${h} (${columns}) select ${columns} from ${r}`);
-    statements.push(recordLoadsSql(d, loadsRelation, plan.loads));
-    await connection.transaction(async () => {
+    const rows = await connection.transaction(async () => {
       for (const column of added) await connection.execute(`alter table ${h} add column ${q(column.name)} ${column.type}`);
       for (const statement of statements) await connection.execute(statement);
+      const inserted = await connection.execute(`insert into ${h} (${columns}) select ${columns} from ${r}`);
+      await connection.execute(recordLoadsSql(d, loadsRelation, plan.loads));
       await applyConfiguredGrants(context, node.relation, 'table', node.config.grants);
+      return inserted ?? 0;
     });
-    const count = await connection.query(`select count(*) as n from ${r}`);
     const how = plan.kind === 'append' ? 'appended' : plan.late ? 'recomputed from a late load dated' : 'recomputed from';
     const date = plan.kind === 'append' ? plan.date : plan.from;
-    return { action: `history: ${plan.loads.length} new load(s), ${how} ${date.slice(0, 10)}`, rows: Number(count.rows[0]?.n ?? 0) };
+    return { action: `history: ${plan.loads.length} new load(s), ${how} ${date.slice(0, 10)}`, rows };
   } finally {
     await dropStaged();
   }

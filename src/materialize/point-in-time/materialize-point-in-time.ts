@@ -39,7 +39,7 @@ export const materializePointInTime: Materializer<ModelNode> = async (node, cont
 
   if (plan.kind === 'rebuild') {
     const rows = await buildAndSwapTable(node.relation, context, node.config.grants, async (temporary) => {
-      await connection.execute(d.createTableAs(temporary, sliceSql(wanted)));
+      return connection.execute(d.createTableAs(temporary, sliceSql(wanted)));
     });
     return { action: `created point-in-time table (${wanted.length} as-of dates)`, rows };
   }

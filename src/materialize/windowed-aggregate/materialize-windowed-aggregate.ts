@@ -29,7 +29,7 @@ export const materializeWindowedAggregate: Materializer<ModelNode> = async (node
   const current = existing?.kind === 'table' && !fullRefresh ? (await adapter.listColumns(connection, node.relation)).map((c) => c.name) : [];
   const rebuild = async (): Promise<MaterializationResult> => {
     const rows = await buildAndSwapTable(node.relation, context, node.config.grants, async (temporary) => {
-      await connection.execute(d.createTableAs(temporary, windowedSql(input)));
+      return connection.execute(d.createTableAs(temporary, windowedSql(input)));
     });
     return { action: 'created table', rows };
   };
