@@ -6,7 +6,12 @@ import { PostgresDialect } from './postgres/postgres-dialect.js';
 
 /** The dialect of a target, without connecting or loading a driver (compile needs only this). */
 export function dialectFor(target: TargetConfig): Dialect {
-  switch (target.adapter) {
+  return dialectNamed(target.adapter);
+}
+
+/** A dialect by its adapter's name (`Dialect.name`), e.g. in a worker thread that was handed only the name. */
+export function dialectNamed(adapter: TargetConfig['adapter']): Dialect {
+  switch (adapter) {
     case 'duckdb':
       return new DuckdbDialect();
     case 'postgres':

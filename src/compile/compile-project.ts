@@ -149,16 +149,25 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
   const seedFolders = new FolderConfig<SeedConfigInput>(config.seeds, seedConfigSchema, SEED_CONFIG_KEYS, settings.yaml, ['seeds']);
   const snapshotFolders = new FolderConfig<SnapshotConfigInput>(config.snapshots, snapshotConfigSchema, SNAPSHOT_CONFIG_KEYS, settings.yaml, ['snapshots']);
 
-  // 1. Render each model once, capturing refs, sources and config() calls.
-  const rendered: RenderedModel[] = [];
+  // 1. Render each model once, capturing refs, sources and config() calls. Templates not in the
+  // cache are rendered ahead, over worker threads when there are many.
+  const toRender: { file: LoadedProject['models'][number]; isIncremental: boolean; base: Record<string, unknown> }[] = [];
   for (const file of project.models) {
     if (broken.has(file.path)) continue;
     gather(() => {
-      const isIncremental = options.isIncremental?.(file.name) ?? false;
+      const folders = file.resource === 'snapshot' ? snapshotFolders : modelFolders;
+      const props = (file.resource === 'snapshot' ? snapshotProps : modelProps).get(file.name);
+      const base = mergeConfig(folders.forFolder(file.folder), props?.props.config ?? {});
+      toRender.push({ file, isIncremental: options.isIncremental?.(file.name) ?? false, base });
+    });
+  }
+  engine.prerender(toRender.map(({ file, isIncremental, base }) => ({ text: file.text, file: file.path, isIncremental, baseConfig: base })));
+  const rendered: RenderedModel[] = [];
+  for (const { file, isIncremental, base } of toRender) {
+    gather(() => {
       const where = { file: file.path, line: findLine(file.text, /config\s*\(/), node: file.name };
       if (file.resource === 'snapshot') {
         const props = snapshotProps.get(file.name);
-        const base = mergeConfig(snapshotFolders.forFolder(file.folder), props?.props.config ?? {});
         const out = engine.render(file.text, file.path, { isIncremental, baseConfig: base });
         const raw = dbtFlavor ? dbtInlineConfig('snapshot', out.capture.config, where) : out.capture.config;
         const inline = validate(snapshotConfigSchema, raw, where);
@@ -167,7 +176,6 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
         return;
       }
       const props = modelProps.get(file.name);
-      const base = mergeConfig(modelFolders.forFolder(file.folder), props?.props.config ?? {});
       const out = engine.render(file.text, file.path, { isIncremental, baseConfig: base });
       const raw = dbtFlavor ? dbtInlineConfig('model', out.capture.config, where) : out.capture.config;
       const inline = validate(modelConfigSchema, raw, where);

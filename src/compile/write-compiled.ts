@@ -1,11 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Dialect } from '../adapters/contract.js';
 import type { ModelNode } from '../manifest/types.js';
 import { sha256 } from '../shared/hash.js';
+import { shareWork, taskFile } from '../shared/share-work.js';
+import { formatSql, type FormatTaskSetup } from './format-sql.js';
 
 const INDEX_FILE = '.strata-index.json';
+/** Below this many models to format per extra thread, a worker's start-up costs more than it saves. */
+const FORMAT_JOBS_PER_WORKER = 100;
 
 /**
  * Writes each model's compiled SQL to target/compiled, formatted for the target's dialect when
@@ -17,34 +20,36 @@ export function writeCompiled(projectRoot: string, targetDir: string, models: It
   const previous = readIndex(indexPath);
   const index: Record<string, string> = {};
   const madeDirs = new Set<string>();
-  for (const node of models) {
-    const file = path.join(projectRoot, node.compiledPath);
-    const stamp = `${sha256(node.compiledSql)}${options.format ? ' formatted' : ''}`;
-    index[node.compiledPath] = stamp;
-    if (previous[node.compiledPath] === stamp && existsSync(file)) continue;
+  const write = (file: string, sql: string): void => {
     const dir = path.dirname(file);
     if (!madeDirs.has(dir)) {
       mkdirSync(dir, { recursive: true });
       madeDirs.add(dir);
     }
-    writeFileSync(file, `${options.format ? formatSql(node.compiledSql, dialect) : node.compiledSql}\n`);
+    writeFileSync(file, `${sql}\n`);
+  };
+  const stale: { file: string; sql: string }[] = [];
+  for (const node of models) {
+    const file = path.join(projectRoot, node.compiledPath);
+    const stamp = `${sha256(node.compiledSql)}${options.format ? ' formatted' : ''}`;
+    index[node.compiledPath] = stamp;
+    if (previous[node.compiledPath] !== stamp || !existsSync(file)) stale.push({ file, sql: node.compiledSql });
+  }
+  if (options.format) {
+    // Formatting costs milliseconds per model: many models are formatted over worker threads too.
+    shareWork<FormatTaskSetup, string, string>({
+      task: taskFile(import.meta.url, 'format-task'),
+      setup: { language: dialect.formatterLanguage },
+      jobs: stale.map((s) => s.sql),
+      minJobsPerWorker: FORMAT_JOBS_PER_WORKER,
+      here: (sql, i) => write(stale[i]!.file, formatSql(sql, dialect.formatterLanguage)),
+      take: (i, formatted) => write(stale[i]!.file, formatted),
+    });
+  } else {
+    for (const { file, sql } of stale) write(file, sql);
   }
   mkdirSync(path.dirname(indexPath), { recursive: true });
   writeFileSync(indexPath, JSON.stringify(index));
-}
-
-type Format = typeof import('sql-formatter').format;
-let formatter: Format | undefined;
-
-/** sql-formatter output, or the SQL unchanged when the formatter rejects it. */
-export function formatSql(sql: string, dialect: Dialect): string {
-  // Loaded on first use: it is large, and compiles that find every file current never need it.
-  formatter ??= (createRequire(import.meta.url)('sql-formatter') as { format: Format }).format;
-  try {
-    return formatter(sql, { language: dialect.formatterLanguage, keywordCase: 'lower' });
-  } catch {
-    return sql;
-  }
 }
 
 function readIndex(file: string): Record<string, string> {

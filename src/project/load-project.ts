@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { globSync } from 'tinyglobby';
 import { loadProjectConfig } from '../config/load-project-config.js';
 import { validate } from '../config/validate.js';
 import { StrataError, StrataErrors } from '../shared/errors.js';
@@ -9,7 +8,9 @@ import { scanUnsupported } from '../templating/dbt/scan-unsupported.js';
 import { parseDocBlocks } from './parse-doc-blocks.js';
 import { parseSnapshotBlocks } from './parse-snapshot-blocks.js';
 import { propertiesFileSchema } from './properties-schema.js';
+import { ProjectFiles } from './project-files.js';
 import { parseYaml } from './read-yaml.js';
+import { YamlParseCache } from './yaml-parse-cache.js';
 import { readTransformerFiles } from '../transformers/read-transformer-files.js';
 import type { DocBlock, LoadedProject, ModelFile, ProjectFile, PropertiesSource, SeedFile } from './types.js';
 
@@ -28,11 +29,12 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
   const warnings: string[] = [...(settings.warnings ?? [])];
   const dbt = settings.flavor === 'dbt';
   const ignoredProperties = new Set<string>();
+  const files = new ProjectFiles(root);
 
   const models: ModelFile[] = [];
   const propertyFiles: PropertiesSource[] = [];
   for (const modelRoot of modelRoots) {
-    for (const rel of list(root, modelRoot, ['**/*.sql'])) {
+    for (const rel of files.list(modelRoot, ['**/*.sql'])) {
       const inner = path.posix.relative(modelRoot, rel);
       models.push({
         path: rel,
@@ -42,7 +44,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
       });
     }
     if (dbt) {
-      for (const rel of list(root, modelRoot, ['**/*.py'])) {
+      for (const rel of files.list(modelRoot, ['**/*.py'])) {
         problems.push(new StrataError('dbt_unsupported', 'Python models are not supported: only SQL models run', { file: rel, line: 1 }));
       }
     }
@@ -50,7 +52,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
   // dbt snapshots: `{% snapshot name %}` blocks, each a node built by the snapshot materialization.
   const snapshotRoots = paths.snapshots ?? ['snapshots'];
   for (const snapshotRoot of snapshotRoots) {
-    for (const rel of list(root, snapshotRoot, ['**/*.sql'])) {
+    for (const rel of files.list(snapshotRoot, ['**/*.sql'])) {
       const inner = path.posix.relative(snapshotRoot, rel);
       try {
         for (const block of parseSnapshotBlocks(read(root, rel), rel)) {
@@ -64,7 +66,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
   const seedRoots = paths.seeds ?? ['seeds'];
   const seeds: SeedFile[] = [];
   for (const seedRoot of seedRoots) {
-    for (const rel of list(root, seedRoot, ['**/*.csv'])) {
+    for (const rel of files.list(seedRoot, ['**/*.csv'])) {
       const inner = path.posix.relative(seedRoot, rel);
       seeds.push({
         path: rel,
@@ -73,9 +75,10 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
       });
     }
   }
-  for (const rel of [...new Set([...modelRoots, ...seedRoots, ...snapshotRoots])].flatMap((dir) => list(root, dir, ['**/*.yml', '**/*.yaml']))) {
+  const yamlCache = YamlParseCache.open(path.join(root, paths.target ?? 'target', 'yaml_parse.jsonl'));
+  for (const rel of [...new Set([...modelRoots, ...seedRoots, ...snapshotRoots])].flatMap((dir) => files.list(dir, ['**/*.yml', '**/*.yaml']))) {
     try {
-      const yaml = parseYaml(read(root, rel), rel);
+      const yaml = parseYaml(read(root, rel), rel, yamlCache);
       let data = yaml.data ?? {};
       if (dbt) {
         const normalized = normalizeDbtProperties(yaml, settings.dbt?.database ?? '');
@@ -89,21 +92,22 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
       collect(error, errors);
     }
   }
+  yamlCache.save();
   const testRoots = paths.tests ?? ['tests'];
   // Custom generic tests live in macros/ or in <tests>/generic/, as in dbt.
   // Models written in TypeScript/JavaScript: bundled and their declarations read (src/transformers/).
-  const transformerFiles = readTransformerFiles(root, modelRoots, paths.target ?? 'target');
+  const transformerFiles = readTransformerFiles(root, modelRoots, paths.target ?? 'target', files);
   errors.push(...transformerFiles.errors);
   const macros: ProjectFile[] = [
-    ...(paths.macros ?? ['macros']).flatMap((dir) => list(root, dir, ['**/*.sql'])),
-    ...testRoots.flatMap((dir) => list(root, dir, ['generic/**/*.sql'])),
+    ...(paths.macros ?? ['macros']).flatMap((dir) => files.list(dir, ['**/*.sql'])),
+    ...testRoots.flatMap((dir) => files.list(dir, ['generic/**/*.sql'])),
   ].map((rel) => ({ path: rel, text: read(root, rel) }));
   const singularTests: ProjectFile[] = testRoots
-    .flatMap((dir) => list(root, dir, ['**/*.sql'], ['generic/**']))
+    .flatMap((dir) => files.list(dir, ['**/*.sql'], ['generic/**']))
     .map((rel) => ({ path: rel, text: read(root, rel) }));
 
   const docs = new Map<string, DocBlock>();
-  for (const rel of [...new Set([...modelRoots, ...(paths.docs ?? ['docs'])])].flatMap((dir) => list(root, dir, ['**/*.md']))) {
+  for (const rel of [...new Set([...modelRoots, ...(paths.docs ?? ['docs'])])].flatMap((dir) => files.list(dir, ['**/*.md']))) {
     for (const block of parseDocBlocks(read(root, rel), rel)) {
       const prior = docs.get(block.name);
       if (prior) {
@@ -135,13 +139,6 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadedProj
     throw all.length === 1 ? all[0]! : new StrataErrors(all);
   }
   return { settings, models, seeds, macros, singularTests, properties: propertyFiles, docs, warnings, problems, transformers: transformerFiles.files };
-}
-
-function list(root: string, dir: string, patterns: string[], ignore: string[] = []): string[] {
-  const cwd = path.resolve(root, dir);
-  return globSync(patterns, { cwd, onlyFiles: true, dot: false, ignore })
-    .sort()
-    .map((rel) => path.posix.join(dir.split(path.sep).join('/'), rel));
 }
 
 function read(root: string, rel: string): string {

@@ -1,6 +1,7 @@
 import jsYaml from 'js-yaml';
 import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node } from 'yaml';
 import { StrataError } from '../shared/errors.js';
+import { YamlParseCache } from './yaml-parse-cache.js';
 
 /** A parsed YAML file that can tell the line of any key path, for error messages. */
 export interface YamlFile {
@@ -12,14 +13,18 @@ export interface YamlFile {
 /**
  * Parses YAML text. The common case takes js-yaml's fast path (core schema: dates stay text);
  * line numbers are worked out with the `yaml` library only when an error needs one. A syntax
- * error becomes a StrataError naming the file and line.
+ * error becomes a StrataError naming the file and line. With a cache, unchanged text is not parsed again.
  */
-export function parseYaml(text: string, file: string): YamlFile {
-  let data: unknown;
-  try {
-    data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file });
-  } catch {
-    throw syntaxError(text, file);
+export function parseYaml(text: string, file: string, cache?: YamlParseCache): YamlFile {
+  const key = cache && YamlParseCache.keyOf(text);
+  let data = key === undefined ? undefined : cache!.get(key);
+  if (data === undefined) {
+    try {
+      data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file });
+    } catch {
+      throw syntaxError(text, file);
+    }
+    if (key !== undefined) cache!.set(key, data);
   }
   let located: { doc: Document; counter: LineCounter } | undefined;
   return {

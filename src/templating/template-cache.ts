@@ -13,6 +13,14 @@ export interface CachedRender {
   readonly config: Readonly<Record<string, unknown>>;
 }
 
+/** A render and its compiled template code, as passed between threads. */
+export interface CacheEntry {
+  readonly key: string;
+  readonly variant: string;
+  readonly render: CachedRender;
+  readonly code: string;
+}
+
 interface RenderFile {
   readonly version: string;
   /** Hash of everything besides the template text that a render depends on (macros, vars, target, docs). */
@@ -89,6 +97,29 @@ export class TemplateCache {
     this.renders.set(`${key}|${variant}`, render);
     this.usedRenders.set(`${key}|${variant}`, render);
     this.changedRenders = true;
+  }
+
+  /** Whether a render of `key` in the current context is cached. */
+  hasRender(key: string, variant: string): boolean {
+    return this.renders.has(`${key}|${variant}`);
+  }
+
+  /** What the cache keeps of a template rendered in this run, to hand to another thread's cache. */
+  entry(key: string, variant: string): CacheEntry | undefined {
+    const render = this.renders.get(`${key}|${variant}`);
+    const code = this.code?.get(key);
+    return render && code !== undefined ? { key, variant, render, code } : undefined;
+  }
+
+  /** Keeps an entry rendered by another thread as if rendered here. */
+  storeEntry(entry: CacheEntry): void {
+    this.storeRender(entry.key, entry.variant, entry.render);
+    const code = this.loadedCode();
+    if (!code.has(entry.key)) {
+      code.set(entry.key, entry.code);
+      this.changedCode = true;
+    }
+    this.usedCode.add(entry.key);
   }
 
   /** The compiled template object for `text`, compiling it only when not cached. */

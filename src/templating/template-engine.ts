@@ -12,7 +12,8 @@ import { installJinjaCompat, withPythonOutput } from './jinja/install-jinja-comp
 import { addJinjaFilters } from './jinja/jinja-filters.js';
 import { addJinjaGlobals } from './jinja/jinja-globals.js';
 import { preprocessJinja } from './jinja/preprocess-jinja.js';
-import { TemplateCache } from './template-cache.js';
+import { shareWork, taskFile } from '../shared/share-work.js';
+import { TemplateCache, type CacheEntry } from './template-cache.js';
 import { templateError } from './template-error.js';
 import { refToken, sourceToken, TemplateRelation, THIS_TOKEN } from './tokens.js';
 
@@ -76,6 +77,24 @@ interface RenderState {
   needed?: NeedsAnswer;
 }
 
+/** A model template to render ahead of compile (see `prerender`). */
+export interface RenderJob {
+  readonly text: string;
+  readonly file: string;
+  readonly isIncremental: boolean;
+  readonly baseConfig: Readonly<Record<string, unknown>>;
+}
+
+/** What a render worker builds its engine from: the engine's options, with the dialect by name. */
+export type RenderTaskSetup = Omit<TemplateEngineOptions, 'cache' | 'dialect'> & { readonly dialect?: 'duckdb' | 'postgres' };
+
+/** Below this many uncached templates per extra thread, a worker's start-up costs more than it saves. */
+const PRERENDER_JOBS_PER_WORKER = 400;
+
+function variantOf(job: { readonly isIncremental?: boolean }): string {
+  return job.isIncremental ? 'incremental' : 'full';
+}
+
 /** Options of one render. */
 export interface RenderOptions {
   readonly isIncremental?: boolean;
@@ -120,7 +139,7 @@ export class TemplateEngine {
   /** Renders a model template, recording refs, sources and config. */
   render(text: string, file: string, options: RenderOptions = {}): RenderedTemplate {
     const key = TemplateCache.keyOf(text);
-    const variant = options.isIncremental ? 'incremental' : 'full';
+    const variant = variantOf(options);
     // Renders with per-call var overrides (unit tests) or a live database are never cached.
     const cacheable = !options.vars && !options.live;
     const cached = cacheable ? this.cache.render(key, variant) : undefined;
@@ -165,6 +184,44 @@ export class TemplateEngine {
       restoreOutput();
       this.state = previous;
     }
+  }
+
+  /**
+   * Renders the templates whose render is not cached yet, before compile asks for them, spread
+   * over worker threads when there are many (a cold compile of a large project). Workers render
+   * with the same options and hand back cache entries; compile then renders from the cache.
+   */
+  prerender(jobs: readonly RenderJob[]): void {
+    const missing = jobs.filter((job) => !this.cache.hasRender(TemplateCache.keyOf(job.text), variantOf(job)));
+    const { cache: _cache, dialect, ...options } = this.options;
+    shareWork<RenderTaskSetup, RenderJob, CacheEntry>({
+      task: taskFile(import.meta.url, 'render-task'),
+      setup: { ...options, dialect: dialect?.name as RenderTaskSetup['dialect'] },
+      jobs: missing,
+      minJobsPerWorker: PRERENDER_JOBS_PER_WORKER,
+      here: (job) => {
+        const warned = this.warnings.length;
+        try {
+          this.render(job.text, job.file, job);
+        } catch {
+          // Reported when compile renders the template again.
+        }
+        // Not cached: compile renders it again, and its warnings with it.
+        if (!this.cache.hasRender(TemplateCache.keyOf(job.text), variantOf(job))) this.warnings.length = warned;
+      },
+      take: (_index, entry) => this.cache.storeEntry(entry),
+    });
+  }
+
+  /** A worker's side of `prerender`: renders one template and returns what the cache keeps of it, if it keeps it and nothing warned. */
+  renderCacheEntry(job: RenderJob): CacheEntry | undefined {
+    const warned = this.warnings.length;
+    try {
+      this.render(job.text, job.file, job);
+    } catch {
+      return undefined;
+    }
+    return this.warnings.length === warned ? this.cache.entry(TemplateCache.keyOf(job.text), variantOf(job)) : undefined;
   }
 
   /**

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { globSync } from 'tinyglobby';
 import { validate } from '../config/validate.js';
+import type { ProjectFiles } from '../project/project-files.js';
 import { sha256 } from '../shared/hash.js';
 import { StrataError, StrataErrors } from '../shared/errors.js';
 import { transformerDeclarationSchema, type TransformerDeclaration } from './transformer-declaration.js';
@@ -38,14 +38,10 @@ const MARK = '@@strata-declaration@@';
  * read by importing the bundle in a separate Node process (so top-level code never runs in
  * Strata's own process). Declarations are cached by the bundle's hash. Errors name the file.
  */
-export function readTransformerFiles(root: string, modelRoots: readonly string[], targetPath: string): { files: TransformerFile[]; errors: StrataError[] } {
+export function readTransformerFiles(root: string, modelRoots: readonly string[], targetPath: string, projectFiles: ProjectFiles): { files: TransformerFile[]; errors: StrataError[] } {
   const found: { rel: string; modelRoot: string }[] = [];
   for (const modelRoot of modelRoots) {
-    const cwd = path.resolve(root, modelRoot);
-    if (!existsSync(cwd)) continue;
-    for (const rel of globSync(PATTERNS, { cwd, onlyFiles: true, ignore: IGNORE }).sort()) {
-      found.push({ rel: path.posix.join(modelRoot.split(path.sep).join('/'), rel), modelRoot });
-    }
+    for (const rel of projectFiles.list(modelRoot, PATTERNS, IGNORE)) found.push({ rel, modelRoot });
   }
   if (found.length === 0) return { files: [], errors: [] };
   const outDir = path.resolve(root, targetPath, 'transformers');
