@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { didYouMean } from '../compile/closest-name.js';
+import { DBT_PROJECT_FILE } from '../config/dbt/load-dbt-project.js';
+import { dbtOutputNames } from '../config/dbt/read-profiles.js';
 import { PROJECT_FILE } from '../config/load-project-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import { renderConfigValues } from '../config/render-config-values.js';
@@ -22,6 +24,7 @@ export interface Environment {
  */
 export function environmentTarget(projectDir: string, name: string): string {
   const file = path.join(path.resolve(projectDir), PROJECT_FILE);
+  if (!existsSync(file) && existsSync(path.join(path.resolve(projectDir), DBT_PROJECT_FILE))) return dbtEnvironmentTarget(path.resolve(projectDir), name);
   if (!existsSync(file)) {
     throw new StrataError('no_project', `no ${PROJECT_FILE} in ${path.resolve(projectDir)}: run 'strata init DIR' to create a project, or pass --project-dir`);
   }
@@ -49,6 +52,17 @@ export function environmentTarget(projectDir: string, name: string): string {
     });
   }
   return rendered;
+}
+
+/** In a dbt project, the environments are the outputs of its profile, each served by itself. */
+function dbtEnvironmentTarget(root: string, name: string): string {
+  const project = (parseYaml(readFileSync(path.join(root, DBT_PROJECT_FILE), 'utf8'), DBT_PROJECT_FILE).data ?? {}) as { profile?: unknown; name?: unknown };
+  const outputs = dbtOutputNames(root, String(project.profile ?? project.name ?? ''));
+  if (outputs.includes(name)) return name;
+  throw new StrataError('unknown_environment', `unknown environment '${name}': the environments of a dbt project are its profile's outputs: ${outputs.join(', ') || 'none found'}${didYouMean(name, outputs)}`, {
+    file: 'profiles.yml',
+    key: 'outputs',
+  });
 }
 
 /** The validated environment `name` of a loaded project. */

@@ -211,6 +211,8 @@ export function loadDbtProject(root: string, targetName?: string): LoadedDbtProj
     test_failures_schema: `${target.schema}_dbt_test__audit`,
     // Strata's own tables (run history, load log) live beside the target's schema, like dbt's audit schema.
     metadata_schema: `${target.schema}_strata_meta`,
+    // Releases: each output of the profile is an environment of that name (dev, prod, ...).
+    environments: Object.fromEntries(Object.keys(profile.targets).map((output) => [output, { target: output }])),
   };
   const config = validate(projectConfigSchema, input, { file: DBT_PROJECT_FILE, yaml });
   if (ignored.size) warnings.push(`${DBT_PROJECT_FILE}: settings with no effect in Strata, ignored: ${[...ignored].sort().join(', ')}`);

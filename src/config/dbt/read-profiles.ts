@@ -30,6 +30,15 @@ export function profilesCandidates(root: string): string[] {
   return [...new Set(dirs.map((d) => path.resolve(root, d, 'profiles.yml')))];
 }
 
+/** The output names of the profile `profileName` (dbt's targets), nothing rendered; empty when there is no such profile. */
+export function dbtOutputNames(root: string, profileName: string): string[] {
+  const file = profilesCandidates(root).find((f) => existsSync(f));
+  if (!file) return [];
+  const profile = ((parseYaml(readFileSync(file, 'utf8'), displayPath(root, file)).data ?? {}) as Record<string, { outputs?: unknown } | undefined>)[profileName];
+  const outputs = profile?.outputs;
+  return outputs && typeof outputs === 'object' ? Object.keys(outputs) : [];
+}
+
 /**
  * Reads the profile `profileName` from the first profiles.yml dbt would use and maps the chosen
  * output (`targetName`, else the profile's `target:`) to a Strata target: `type: duckdb` (path,
