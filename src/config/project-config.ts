@@ -44,6 +44,9 @@ const notifierSchema = z.discriminatedUnion('type', [
 export type NotifierConfig = z.infer<typeof notifierSchema>;
 
 /** An environment: where its public views live (a target) and how their schemas are named. */
+/** What an environment may be called. */
+export const ENVIRONMENT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
 const environmentSchema = z.strictObject({
   /** The target (from `targets`) whose database serves this environment. */
   target: z.string().min(1),
@@ -110,7 +113,7 @@ export const projectConfigSchema = z.strictObject({
     })
     .prefault({}),
   /** `strata release` / `promote` / `rollback`: named environments (e.g. poc, dev, stage, prod), each served by a target. */
-  environments: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'a name of letters, digits, underscores and dashes'), environmentSchema).default({}),
+  environments: z.record(z.string().regex(ENVIRONMENT_NAME, 'a name of letters, digits, underscores and dashes'), environmentSchema).default({}),
   /** Releases: how many to keep per environment and the schema of the versioned physical relations. */
   releases: z
     .strictObject({

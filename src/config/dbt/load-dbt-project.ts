@@ -4,7 +4,7 @@ import nunjucks from 'nunjucks';
 import { envVar } from '../../templating/env-var.js';
 import { parseYaml, type YamlFile } from '../../project/read-yaml.js';
 import { StrataError } from '../../shared/errors.js';
-import { projectConfigSchema, targetSchema, type ProjectConfig } from '../project-config.js';
+import { ENVIRONMENT_NAME, projectConfigSchema, targetSchema, type ProjectConfig } from '../project-config.js';
 import { renderConfigValues } from '../render-config-values.js';
 import { validate } from '../validate.js';
 import { canonicalKey, judgeConfigKey } from './dbt-config-keys.js';
@@ -211,8 +211,8 @@ export function loadDbtProject(root: string, targetName?: string): LoadedDbtProj
     test_failures_schema: `${target.schema}_dbt_test__audit`,
     // Strata's own tables (run history, load log) live beside the target's schema, like dbt's audit schema.
     metadata_schema: `${target.schema}_strata_meta`,
-    // Releases: each output of the profile is an environment of that name (dev, prod, ...).
-    environments: Object.fromEntries(Object.keys(profile.targets).map((output) => [output, { target: output }])),
+    // Releases: each output of the profile is an environment of that name (dev, prod, ...), when the name can be one.
+    environments: Object.fromEntries(Object.keys(profile.targets).filter((output) => ENVIRONMENT_NAME.test(output)).map((output) => [output, { target: output }])),
   };
   const config = validate(projectConfigSchema, input, { file: DBT_PROJECT_FILE, yaml });
   if (ignored.size) warnings.push(`${DBT_PROJECT_FILE}: settings with no effect in Strata, ignored: ${[...ignored].sort().join(', ')}`);
