@@ -7,12 +7,15 @@
  * and swapped in inside a transaction; the merge runs in one transaction from a temporary batch
  * table), so the comparison is of how the work is done, not of what is promised. Before every
  * merge, both tables are rebuilt and analyzed, uncounted, so each merge starts from the same state.
+ * Each round also runs `strata run` of a one-row model: the fixed cost of a `strata run` process
+ * (start-up, project, connect, lock, state and artifacts) beside `psql -c 'select 1'`.
  *
  * Environment knobs: STRATA_BENCH_RUNS=5, STRATA_BENCH_PG_ROWS=1000000,
  * STRATA_BENCH_PG_CHANGED=50000, STRATA_BENCH_PG_URL (else STRATA_TEST_PG_URL, else the local server).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { machineFacts } from './lib/machine-facts.js';
@@ -75,6 +78,7 @@ function writeProject(dir: string): void {
   mkdirSync(path.join(dir, 'models'), { recursive: true });
   writeFileSync(path.join(dir, 'strata.yml'), `name: pg_bench\ntarget: pg\ntargets:\n  pg:\n    adapter: postgres\n    url: "{{ env_var('STRATA_BENCH_URL') }}"\n    schema: ${SCHEMA}\n    threads: 1\n`);
   writeFileSync(path.join(dir, 'models', 'big_table.sql'), `{{ config(materialized='table') }}\n${TABLE_SQL}\n`);
+  writeFileSync(path.join(dir, 'models', 'one_row.sql'), `{{ config(materialized='table') }}\nselect 1 as id\n`);
   writeFileSync(
     path.join(dir, 'models', 'events.sql'),
     `{{ config(materialized='incremental', unique_key='id', incremental_strategy='merge') }}\n{% if is_incremental() %}\n${batchSql("{{ var('round', 0) }}")}\n{% else %}\n${TABLE_SQL}\n{% endif %}\n`,
@@ -92,6 +96,7 @@ interface StrataMeasure {
 async function main(): Promise<void> {
   const started = Date.now();
   const strataBin = snapshotCli(NAME);
+  assertBundled(strataBin);
   const dir = path.join(WORK_DIR, NAME, 'project');
   writeProject(dir);
   const env = { ...process.env, STRATA_BENCH_URL: PG_URL, NO_COLOR: '1' };
@@ -120,6 +125,7 @@ async function main(): Promise<void> {
   };
 
   const psqlFixed: number[] = [];
+  const oneRow: StrataMeasure[] = [];
   const table = { strata: [] as StrataMeasure[], hand: [] as ProcessMeasurement[] };
   const merge = { strata: [] as StrataMeasure[], hand: [] as ProcessMeasurement[] };
   try {
@@ -129,6 +135,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < RUNS; run += 1) {
       const strataFirst = run % 2 === 0;
       psqlFixed.push((await psql('select 1;\n')).wallMs);
+      oneRow.push(await strata(['-s', 'one_row']));
       for (const side of strataFirst ? ['strata', 'hand'] : ['hand', 'strata']) {
         if (side === 'strata') table.strata.push(await strata(['-s', 'big_table']));
         else table.hand.push(await psql(handTableSql()));
@@ -155,14 +162,16 @@ async function main(): Promise<void> {
     await client.query(`drop schema if exists ${SCHEMA} cascade; drop schema if exists ${HAND} cascade`);
     await client.end();
   }
-  writeResultsSection(NAME, report(table, merge, { version, psqlVersion, psqlFixedMs: median(psqlFixed), minutes: (Date.now() - started) / 60000 }));
+  const fixed = { psqlMs: median(psqlFixed), oneRow };
+  writeResultsSection(NAME, report(table, merge, fixed, { version, psqlVersion, minutes: (Date.now() - started) / 60000, loadAtEnd: os.loadavg()[0]!.toFixed(2) }));
   log('written to bench/RESULTS.md');
 }
 
 function report(
   table: { strata: StrataMeasure[]; hand: ProcessMeasurement[] },
   merge: { strata: StrataMeasure[]; hand: ProcessMeasurement[] },
-  facts: { version: string; psqlVersion: string; psqlFixedMs: number; minutes: number },
+  fixed: { psqlMs: number; oneRow: StrataMeasure[] },
+  facts: { version: string; psqlVersion: string; minutes: number; loadAtEnd: string },
 ): string {
   const rows: string[][] = [];
   const goals: string[] = [];
@@ -176,7 +185,7 @@ function report(
     const useCase = pairRatio((s) => s.useCaseMs);
     const node = pairRatio((s) => s.nodeMs);
     const med = (strataMs: (s: StrataMeasure) => number): string => ms(median(m.strata.map(strataMs)));
-    rows.push([label, ms(median(hand)), med((s) => s.process.wallMs), x(whole), med((s) => s.useCaseMs), x(useCase), med((s) => s.nodeMs), x(node)]);
+    rows.push([label, ms(median(hand)), med((s) => s.process.wallMs), x(whole), med((s) => s.process.cpuMs), med((s) => s.useCaseMs), x(useCase), med((s) => s.nodeMs), x(node)]);
     goals.push(
       `- ${label}: the materialization Strata runs ${x(node)} of the hand-written SQL — ${node <= GOAL ? 'met' : 'missed'}; ` +
         `the whole \`strata run\` process (Node start-up, compile, connect, artifacts included) ${x(whole)} — ${whole <= GOAL ? 'met' : 'missed'}`,
@@ -184,7 +193,7 @@ function report(
   }
   return `## PostgreSQL: materializing a table and an incremental merge (\`strata run\` vs hand-written SQL with psql)
 
-${machineFacts()} PostgreSQL ${facts.version} on the same machine; ${facts.psqlVersion}. Benchmark took ${facts.minutes.toFixed(1)} min.
+${machineFacts()} PostgreSQL ${facts.version} on the same machine; ${facts.psqlVersion}. Benchmark took ${facts.minutes.toFixed(1)} min; 1-minute load average at its end ${facts.loadAtEnd}.
 
 Medians of ${RUNS} runs, sides alternating; each ratio is the median of the ratios of the runs paired in one round (less sensitive to load that changes between rounds). The table: \`create table ... as\` from \`generate_series\` (id, account_id, numeric amount, md5 text, timestamp).
 Hand-written, with the same guarantees: build under another name, then \`drop\` + \`rename\` in one transaction (psql, one process per run).
@@ -195,18 +204,27 @@ Every run is checked: Strata's table and the hand-written one have the same coun
 *strata run* is the whole process (Node start-up, compile, connect, lock, artifacts); *use case* is \`runProject\` inside it
 (run_results.json \`elapsedMs\`); *materialization* is the node's own time (its \`durationMs\`: the SQL Strata generates, with its
 staging table, row count, catalog queries and swap). psql is the whole psql process; of that, starting psql and connecting
-(\`psql -c 'select 1'\`) takes ${ms(facts.psqlFixedMs)} (median), so the materialization column compares Strata's SQL to the
-hand-written SQL plus that much.
+(\`psql -c 'select 1'\`) takes ${ms(fixed.psqlMs)} (median), so the materialization column compares Strata's SQL to the
+hand-written SQL plus that much. *CPU* is the \`strata run\` process's user + system time (the server's work is not in it).
 
 ${markdownTable(
-  ['work', 'psql (hand-written)', 'strata run', 'ratio', 'use case', 'ratio', 'materialization', 'ratio'],
+  ['work', 'psql (hand-written)', 'strata run', 'ratio', 'strata run CPU', 'use case', 'ratio', 'materialization', 'ratio'],
   rows,
 )}
+
+Fixed cost of a \`strata run\` process, on a one-row model (\`create table ... as select 1\`) of the same project: ${ms(median(fixed.oneRow.map((s) => s.process.wallMs)))} wall,
+${ms(median(fixed.oneRow.map((s) => s.process.cpuMs)))} CPU, of which the use case ${ms(median(fixed.oneRow.map((s) => s.useCaseMs)))} (medians); \`psql -c 'select 1'\` ${ms(fixed.psqlMs)}.
 
 ### Goals (within 10% of hand-written)
 
 ${goals.join('\n')}
 `;
+}
+
+/** What users run is the bundled CLI; a `tsc` run after `npm run build:ts` leaves the unbundled one in dist/ (see scripts/build-cli-bundle.ts). */
+function assertBundled(strataBin: string): void {
+  const entry = readFileSync(path.join(path.dirname(strataBin), '..', 'dist', 'cli', 'main.js'), 'utf8');
+  if (!/from '\.\.\/cli-bundle-[0-9a-f]+\/main\.js'/.test(entry)) throw new Error('dist/cli/main.js is not the bundled CLI (tsc ran after the bundle): run `npm run build:ts` first');
 }
 
 function x(ratio: number): string {

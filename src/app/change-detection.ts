@@ -1,10 +1,11 @@
-import type { Adapter, ExistingRelation } from '../adapters/contract.js';
+import type { Adapter, Connection, ExistingRelation } from '../adapters/contract.js';
 import type { CompiledProject } from '../compile/compile-project.js';
 import { relationKey } from '../execute/run-nodes.js';
 import { defaultSelectorMethods, SelectorMethodRegistry, stateSelectorMethod } from '../graph/selectors/index.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { effectiveVersions } from '../state/effective-versions.js';
 import { NodeStateStore } from '../state/node-state-store.js';
+import type { NodeState } from '../state/node-state.js';
 import { planChanges, type ChangePlan } from '../state/plan-changes.js';
 import { readChangeState, type ChangeState } from '../state/read-change-state.js';
 import { versionsByRelation } from '../state/relation-versions.js';
@@ -48,18 +49,14 @@ export async function detectChanges(
   return { state, plan, registry };
 }
 
-/**
- * Records the state of every model and seed the run built, and returns the data version of every
- * relation after the run (for the query cache's snapshot).
- */
-export async function recordBuilt(
-  adapter: Adapter,
-  compiled: CompiledProject,
-  detected: DetectedChanges,
-  results: readonly NodeResult[],
-  runId: string,
-  metadataSchema: string,
-): Promise<Map<string, string>> {
+/** What a run built: the new state of each model and seed it built, and every relation's data version after it. */
+export interface BuiltState {
+  readonly states: readonly NodeState[];
+  readonly versions: Map<string, string>;
+}
+
+/** The state of every model and seed the run built (see `recordNodeStates`), and the data versions (for the query cache's snapshot). */
+export function builtState(compiled: CompiledProject, detected: DetectedChanges, results: readonly NodeResult[], runId: string): BuiltState {
   const built = new Set(results.filter((r) => r.status === 'success' && (r.kind === 'model' || r.kind === 'seed')).map((r) => r.uniqueId));
   const states = statesAfterRun({
     dag: compiled.dag,
@@ -70,14 +67,16 @@ export async function recordBuilt(
     recorded: detected.state.recorded,
     sourceVersions: detected.state.sourceVersions,
   });
-  if (states.length) {
-    const store = new NodeStateStore(adapter, metadataSchema);
-    await adapter.withConnection(async (c) => {
-      await store.ensure(c);
-      await store.record(c, states);
-    });
-  }
   const own = new Map([...detected.state.recorded].map(([id, s]) => [id, s.version]));
   for (const s of states) own.set(s.uniqueId, s.version);
-  return versionsByRelation(compiled.nodes, effectiveVersions(compiled.nodes, compiled.dag.topologicalOrder(), own, detected.state.sourceVersions));
+  const versions = versionsByRelation(compiled.nodes, effectiveVersions(compiled.nodes, compiled.dag.topologicalOrder(), own, detected.state.sourceVersions));
+  return { states, versions };
+}
+
+/** Records node states in the metadata schema; call inside a transaction (the run's record commits with them). */
+export async function recordNodeStates(adapter: Adapter, connection: Connection, metadataSchema: string, states: readonly NodeState[]): Promise<void> {
+  if (states.length === 0) return;
+  const store = new NodeStateStore(adapter, metadataSchema);
+  await store.ensure(connection);
+  await store.record(connection, states);
 }

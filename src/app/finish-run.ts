@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Adapter } from '../adapters/contract.js';
+import type { Adapter, Connection } from '../adapters/contract.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { writeJsonArtifact } from '../manifest/write-artifact.js';
 import { notify, type NotificationOutcome } from '../notify/notify.js';
@@ -39,6 +39,8 @@ export async function finishRun(input: {
   readonly freshness?: readonly FreshnessEntry[];
   /** Nodes whose metric history the report charts (the sources this run loaded). */
   readonly profiled?: readonly string[];
+  /** More writes to commit in the same transaction as the run's record (the node states a run built). */
+  readonly recordWith?: (connection: Connection) => Promise<void>;
 }): Promise<RunFinish> {
   const { settings } = input.session.project;
   const series = input.profiled?.length
@@ -58,20 +60,23 @@ export async function finishRun(input: {
     metrics,
   });
   await input.adapter.withConnection((connection) =>
-    input.store.recordRun(
-      connection,
-      { runId: report.runId, command: report.command, target: report.target, startedAt: report.startedAt, finishedAt: report.finishedAt, status: report.status, summary: report.summary },
-      input.results.map((r) => ({
-        uniqueId: r.uniqueId,
-        kind: r.kind,
-        status: r.status,
-        verdict: r.test?.verdict,
-        failures: r.test?.failures,
-        rows: r.rows,
-        durationMs: r.durationMs,
-        message: r.message,
-      })),
-    ),
+    connection.transaction(async () => {
+      await input.recordWith?.(connection);
+      await input.store.recordRun(
+        connection,
+        { runId: report.runId, command: report.command, target: report.target, startedAt: report.startedAt, finishedAt: report.finishedAt, status: report.status, summary: report.summary },
+        input.results.map((r) => ({
+          uniqueId: r.uniqueId,
+          kind: r.kind,
+          status: r.status,
+          verdict: r.test?.verdict,
+          failures: r.test?.failures,
+          rows: r.rows,
+          durationMs: r.durationMs,
+          message: r.message,
+        })),
+      );
+    }),
   );
   const dir = path.join(input.session.targetDir, 'reports');
   mkdirSync(dir, { recursive: true });

@@ -10,7 +10,7 @@ import { writeJsonArtifact } from '../manifest/write-artifact.js';
 import { STRATA_VERSION } from '../shared/version.js';
 import { MetadataStore } from '../observability/metadata-store.js';
 import type { LoadedFileEntry } from '../observability/report/run-report.js';
-import { detectChanges, recordBuilt } from './change-detection.js';
+import { builtState, detectChanges, recordNodeStates } from './change-detection.js';
 import { finishRun, newRunId, type RunFinish } from './finish-run.js';
 import { liveRenderer } from './render-live.js';
 import { openProject, type CommonOptions } from './project-session.js';
@@ -129,8 +129,20 @@ export async function runProject(options: RunOptions): Promise<RunOutcome> {
       results,
       upToDate,
     });
-    versions = await recordBuilt(adapter, fullBuild, detected, results, runId, metadataSchema);
-    const finish = await finishRun({ session, adapter, store, runId, command: options.command, startedAt: new Date(started), results, files: options.loadedFiles, profiled: options.profiled });
+    const built = builtState(fullBuild, detected, results, runId);
+    versions = built.versions;
+    const finish = await finishRun({
+      session,
+      adapter,
+      store,
+      runId,
+      command: options.command,
+      startedAt: new Date(started),
+      results,
+      files: options.loadedFiles,
+      profiled: options.profiled,
+      recordWith: (c) => recordNodeStates(adapter, c, metadataSchema, built.states),
+    });
     const reasons = new Map([...detected.plan.changed].filter(([id]) => selected.has(id)));
     outcome = { runId, results, elapsedMs, warnings: compiled.warnings, runResultsPath, finish, upToDate, reasons };
   } finally {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { LoadOutcome } from '../app/load.js';
 import type { FileOutcome, LoadListener } from '../load/load-landing.js';
 import type { Output } from './output.js';
+import { groupDigits } from './group-digits.js';
 
 const WIDTH = 72;
 /** Files at least this large get progress lines while they load. */
@@ -14,10 +15,6 @@ function clock(): string {
 
 function dots(text: string): string {
   return `${text} ${'.'.repeat(Math.max(3, WIDTH - text.length))}`;
-}
-
-function n(value: number): string {
-  return value.toLocaleString('en-US');
 }
 
 /** One line per file (new, skipped, failed), progress for large files, or JSON events. */
@@ -39,8 +36,8 @@ export function loadReporter(out: Output): LoadListener {
       const what = `${outcome.source} ${outcome.path}`;
       switch (outcome.status) {
         case 'loaded': {
-          const rejected = outcome.rejected ? `, ${n(outcome.rejected)} rejected` : '';
-          out.line(`${clock()}  ${dots(`${index} NEW ${what}`)} [${out.color.green('LOADED')} ${n(outcome.rows)} rows${rejected} in ${seconds}, load ${outcome.loadId}]`);
+          const rejected = outcome.rejected ? `, ${groupDigits(outcome.rejected)} rejected` : '';
+          out.line(`${clock()}  ${dots(`${index} NEW ${what}`)} [${out.color.green('LOADED')} ${groupDigits(outcome.rows)} rows${rejected} in ${seconds}, load ${outcome.loadId}]`);
           for (const change of outcome.schemaChanges) out.line(`          ${out.color.yellow('schema change')}: ${change}`);
           break;
         }
@@ -83,8 +80,8 @@ export function printLoadSummary(out: Output, outcome: LoadOutcome): void {
   }
   out.line('');
   out.line(
-    `Loaded ${n(c.loaded)} new file${c.loaded === 1 ? '' : 's'} (${n(c.rows)} rows) from ${n(outcome.sources)} source table${outcome.sources === 1 ? '' : 's'} in ${(outcome.elapsedMs / 1000).toFixed(2)}s; ` +
-      `skipped ${n(c.duplicate + c.unchanged)} (${n(c.duplicate)} duplicate, ${n(c.unchanged)} unchanged); ${n(c.failed)} failed.`,
+    `Loaded ${groupDigits(c.loaded)} new file${c.loaded === 1 ? '' : 's'} (${groupDigits(c.rows)} rows) from ${groupDigits(outcome.sources)} source table${outcome.sources === 1 ? '' : 's'} in ${(outcome.elapsedMs / 1000).toFixed(2)}s; ` +
+      `skipped ${groupDigits(c.duplicate + c.unchanged)} (${groupDigits(c.duplicate)} duplicate, ${groupDigits(c.unchanged)} unchanged); ${groupDigits(c.failed)} failed.`,
   );
   const failures = outcome.files.filter((f) => f.status === 'failed');
   if (failures.length) {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { NodeResult, RunListener } from '../execute/node-result.js';
 import type { RunOutcome } from '../app/run-project.js';
 import type { Output } from './output.js';
+import { groupDigits } from './group-digits.js';
 
 const WIDTH = 72;
 /** Up to this many up-to-date nodes get a line each; more are summed up in one. */
@@ -13,10 +14,6 @@ function clock(): string {
 
 function dots(text: string): string {
   return `${text} ${'.'.repeat(Math.max(3, WIDTH - text.length))}`;
-}
-
-function plural(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 /** Progress lines like dbt's (`3 of 12 OK created table model main.orders ..... [OK 1,234 rows in 0.12s]`), or JSON events. */
@@ -32,7 +29,7 @@ export function runReporter(out: Output): RunListener {
         for (const node of nodes) out.line(`${clock()}  ${dots(`UP TO DATE ${node.kind} ${node.name}`)} [${out.color.dim('UP TO DATE')}]`);
       } else {
         const names = nodes.slice(0, 5).map((n) => n.name).join(', ');
-        out.line(`${clock()}  ${plural(nodes.length)} models and seeds up to date (${names}, …): skipped`);
+        out.line(`${clock()}  ${groupDigits(nodes.length)} models and seeds up to date (${names}, …): skipped`);
       }
     },
     nodeFinished(result, index, total) {
@@ -42,10 +39,10 @@ export function runReporter(out: Output): RunListener {
       if (result.test) {
         const { verdict, failures } = result.test;
         const label = verdict === 'pass' ? out.color.green('PASS') : verdict === 'warn' ? out.color.yellow('WARN') : out.color.red('FAIL');
-        const count = verdict === 'pass' ? '' : ` ${plural(failures)}`;
+        const count = verdict === 'pass' ? '' : ` ${groupDigits(failures)}`;
         out.line(`${clock()}  ${dots(`${index} of ${total} ${verdict.toUpperCase()}${count} ${result.name}`)} [${label}${count} in ${seconds}]`);
       } else if (result.status === 'success') {
-        const rows = result.rows === undefined ? '' : `${plural(result.rows)} rows `;
+        const rows = result.rows === undefined ? '' : `${groupDigits(result.rows)} rows `;
         out.line(`${clock()}  ${dots(`${index} of ${total} OK ${result.action} ${what}`)} [${out.color.green('OK')} ${rows}in ${seconds}]`);
       } else if (result.status === 'error') {
         out.line(`${clock()}  ${dots(`${index} of ${total} ERROR ${what}`)} [${out.color.red('ERROR')} in ${seconds}]`);
@@ -81,7 +78,7 @@ export function printRunSummary(out: Output, outcome: RunOutcome): void {
   }
   for (const warning of outcome.warnings) out.error(`${out.color.yellow('warning')}: ${warning}`);
   out.line('');
-  out.line(`Finished running ${plural(s.total)} node${s.total === 1 ? '' : 's'} in ${(outcome.elapsedMs / 1000).toFixed(2)}s.`);
+  out.line(`Finished running ${groupDigits(s.total)} node${s.total === 1 ? '' : 's'} in ${(outcome.elapsedMs / 1000).toFixed(2)}s.`);
   const failures = outcome.results.filter((r) => r.status === 'error');
   if (failures.length) {
     out.line('');
@@ -95,7 +92,7 @@ export function printRunSummary(out: Output, outcome: RunOutcome): void {
       for (const row of failure.test?.sample ?? []) out.line(`    ${JSON.stringify(row)}`);
     }
   } else if (s.total === 0 && outcome.upToDate.length) {
-    out.line(out.color.green(`Nothing to do: ${plural(outcome.upToDate.length)} selected node${outcome.upToDate.length === 1 ? ' is' : 's are'} up to date.`));
+    out.line(out.color.green(`Nothing to do: ${groupDigits(outcome.upToDate.length)} selected node${outcome.upToDate.length === 1 ? ' is' : 's are'} up to date.`));
   } else if (s.total === 0) {
     out.line('Nothing to do: the selection matched no seeds or models.');
   } else {

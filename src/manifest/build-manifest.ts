@@ -5,7 +5,7 @@ import type { MacroInfo, Manifest } from './types.js';
 /** The manifest of a compiled project: every node, macro and docs block, with parent and child maps. */
 export function buildManifest(compiled: CompiledProject): Manifest {
   const { settings } = compiled.project;
-  const nodes = Object.fromEntries([...compiled.nodes].sort(([a], [b]) => a.localeCompare(b)));
+  const nodes = Object.fromEntries([...compiled.nodes].sort(([a], [b]) => compareCodeUnits(a, b)));
   const macros: Record<string, MacroInfo> = {};
   for (const [name, path] of compiled.engine.macroFiles) {
     const file = compiled.project.macros.find((m) => m.path === path);
@@ -34,4 +34,9 @@ export function buildManifest(compiled: CompiledProject): Manifest {
     parentMap: Object.fromEntries([...compiled.dag.parents].map(([id, p]) => [id, [...p].sort()])),
     childMap: Object.fromEntries([...compiled.dag.children].map(([id, c]) => [id, [...c].sort()])),
   };
+}
+
+/** Orders ids by UTF-16 code units: the same in every locale, and without loading ICU's collator as localeCompare does. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -64,27 +64,30 @@ export class MetadataStore {
     return this.adapter.dialect.relation({ schema: this.schema, identifier: table } satisfies Relation);
   }
 
-  /** Creates the schema and tables when missing. Call once per process before parallel work. */
+  /**
+   * Creates the schema and the tables that are missing: one catalog query when they all exist, as
+   * they do after the first run. Call once per process before parallel work.
+   */
   async ensure(connection: Connection): Promise<void> {
+    const present = new Set((await this.adapter.listRelations(connection, [this.schema])).map((r) => r.identifier));
+    const missing = Object.entries(TABLES).filter(([table]) => !present.has(table));
+    if (missing.length === 0) return;
     const d = this.adapter.dialect;
     await connection.execute(d.createSchema(this.schema));
-    for (const [table, columns] of Object.entries(TABLES)) {
+    for (const [table, columns] of missing) {
       const list = Object.entries(columns).map(([name, type]) => `${d.quoteIdentifier(name)} ${d.typeName(type)}`);
       await connection.execute(`create table if not exists ${this.relation(table as keyof typeof TABLES)} (${list.join(', ')})`);
     }
   }
 
+  /** Records a finished run and its node results; call inside a transaction, so they are kept together or not at all. */
   async recordRun(connection: Connection, run: RunRecord, results: readonly ResultRecord[]): Promise<void> {
-    await connection.transaction(async () => {
-      await this.insert(connection, 'runs', [
-        [run.runId, run.command, run.target, run.startedAt, run.finishedAt, run.status, JSON.stringify(run.summary)],
-      ]);
-      await this.insert(
-        connection,
-        'node_results',
-        results.map((r) => [run.runId, r.uniqueId, r.kind, r.status, r.verdict ?? null, r.failures ?? null, r.rows ?? null, Math.round(r.durationMs), r.message ?? null]),
-      );
-    });
+    await this.insert(connection, 'runs', [[run.runId, run.command, run.target, run.startedAt, run.finishedAt, run.status, JSON.stringify(run.summary)]]);
+    await this.insert(
+      connection,
+      'node_results',
+      results.map((r) => [run.runId, r.uniqueId, r.kind, r.status, r.verdict ?? null, r.failures ?? null, r.rows ?? null, Math.round(r.durationMs), r.message ?? null]),
+    );
   }
 
   /** Records metric values measured on one version of a node's data (a load id, or the run that built it). */

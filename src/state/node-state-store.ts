@@ -25,8 +25,9 @@ export class NodeStateStore {
     this.relation = { schema, identifier: 'node_state' };
   }
 
-  /** Creates the schema and table when missing (needs a writable session). */
+  /** Creates the schema and table when missing, after one catalog query (needs a writable session). */
   async ensure(connection: Connection): Promise<void> {
+    if (await this.exists(connection)) return;
     const d = this.adapter.dialect;
     await connection.execute(d.createSchema(this.relation.schema));
     const columns = COLUMNS.map((c) => `${d.quoteIdentifier(c.name)} ${d.typeName(c.type)}`).join(', ');
@@ -35,8 +36,7 @@ export class NodeStateStore {
 
   /** Every recorded state; empty when the table does not exist (nothing was ever built with state). */
   async read(connection: Connection): Promise<Map<string, NodeState>> {
-    const present = await this.adapter.listRelations(connection, [this.relation.schema]);
-    if (!present.some((r) => r.identifier === this.relation.identifier)) return new Map();
+    if (!(await this.exists(connection))) return new Map();
     const d = this.adapter.dialect;
     const result = await connection.query(
       `select unique_id, checksum, input_versions, cast(built_at as ${d.typeName('text')}) as built_at, run_id, version from ${d.relation(this.relation)}`,
@@ -61,21 +61,23 @@ export class NodeStateStore {
     return out;
   }
 
-  /** Replaces the rows of the given nodes, in one transaction. */
+  /** Replaces the rows of the given nodes; call inside a transaction, so all of them are replaced or none. */
   async record(connection: Connection, states: readonly NodeState[]): Promise<void> {
-    if (states.length === 0) return;
     const d = this.adapter.dialect;
     const table = d.relation(this.relation);
-    await connection.transaction(async () => {
-      for (let start = 0; start < states.length; start += 500) {
-        const chunk = states.slice(start, start + 500);
-        await connection.execute(`delete from ${table} where unique_id in (${chunk.map((s) => d.quoteLiteral(s.uniqueId)).join(', ')})`);
-        const values = chunk.map(
-          (s) =>
-            `(${[s.uniqueId, s.checksum, JSON.stringify(s.inputVersions)].map((v) => d.quoteLiteral(v)).join(', ')}, cast(${d.quoteLiteral(s.builtAt)} as ${d.typeName('timestamptz')}), ${d.quoteLiteral(s.runId)}, ${d.quoteLiteral(s.version)})`,
-        );
-        await connection.execute(`insert into ${table} (${COLUMNS.map((c) => d.quoteIdentifier(c.name)).join(', ')}) values ${values.join(', ')}`);
-      }
-    });
+    for (let start = 0; start < states.length; start += 500) {
+      const chunk = states.slice(start, start + 500);
+      await connection.execute(`delete from ${table} where unique_id in (${chunk.map((s) => d.quoteLiteral(s.uniqueId)).join(', ')})`);
+      const values = chunk.map(
+        (s) =>
+          `(${[s.uniqueId, s.checksum, JSON.stringify(s.inputVersions)].map((v) => d.quoteLiteral(v)).join(', ')}, cast(${d.quoteLiteral(s.builtAt)} as ${d.typeName('timestamptz')}), ${d.quoteLiteral(s.runId)}, ${d.quoteLiteral(s.version)})`,
+      );
+      await connection.execute(`insert into ${table} (${COLUMNS.map((c) => d.quoteIdentifier(c.name)).join(', ')}) values ${values.join(', ')}`);
+    }
+  }
+
+  private async exists(connection: Connection): Promise<boolean> {
+    const present = await this.adapter.listRelations(connection, [this.relation.schema]);
+    return present.some((r) => r.identifier === this.relation.identifier);
   }
 }

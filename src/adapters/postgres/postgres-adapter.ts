@@ -1,4 +1,4 @@
-import pg from 'pg';
+import pg from './pg-driver.js';
 import type { PostgresTargetConfig } from '../../config/project-config.js';
 import type { Relation } from '../../manifest/types.js';
 import { StrataError } from '../../shared/errors.js';
@@ -40,24 +40,42 @@ export class PostgresAdapter implements Adapter {
     if (this.pool) return;
     const readOnly = options.readOnly ?? false;
     const pool = new ConnectionPool(this.options.threads, () => this.connect(readOnly));
-    const version = await pool.use((c) => c.query('show server_version_num'));
-    const number = Number(version.rows[0]?.server_version_num ?? 0);
-    if (number < MIN_SERVER_VERSION) {
+    // The version check and the run lock each need a session of their own: open both at once.
+    const [version, lock] = await Promise.allSettled([
+      pool.use((c) => c.query('show server_version_num')),
+      options.runLock ? this.lockedSession() : Promise.resolve(undefined),
+    ]);
+    const release = async (): Promise<void> => {
       await pool.closeAll((c) => c.close());
+      if (lock.status === 'fulfilled') await lock.value?.close();
+    };
+    if (version.status === 'rejected') {
+      await release();
+      throw version.reason;
+    }
+    const number = Number(version.value.rows[0]?.server_version_num ?? 0);
+    if (number < MIN_SERVER_VERSION) {
+      await release();
       throw new StrataError('server_too_old', `PostgreSQL 15 or later is required (for MERGE); the server at ${this.settings.where} is version ${number}`, {}, 'runtime');
     }
-    if (options.runLock) {
-      const session = await this.connect();
-      try {
-        await acquireRunLock(session, this.options.target.schema, this.settings.where);
-      } catch (error) {
-        await session.close();
-        await pool.closeAll((c) => c.close());
-        throw error;
-      }
-      this.lockSession = session;
+    if (lock.status === 'rejected') {
+      await release();
+      throw lock.reason;
     }
+    this.lockSession = lock.value;
     this.pool = pool;
+  }
+
+  /** A new session holding the target's run lock. */
+  private async lockedSession(): Promise<PostgresConnection> {
+    const session = await this.connect();
+    try {
+      await acquireRunLock(session, this.options.target.schema, this.settings.where);
+      return session;
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
   }
 
   withConnection<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
@@ -104,11 +122,12 @@ export class PostgresAdapter implements Adapter {
     return { ...this.settings.described };
   }
 
+  /** Ends every session at once: the work is done, so the run lock may go with the others. */
   async close(): Promise<void> {
-    await this.pool?.closeAll((c) => c.close());
+    const { pool, lockSession } = this;
     this.pool = undefined;
-    await this.lockSession?.close();
     this.lockSession = undefined;
+    await Promise.all([pool?.closeAll((c) => c.close()), lockSession?.close()]);
   }
 
   private async connect(readOnly = false): Promise<PostgresConnection> {
@@ -123,7 +142,8 @@ export class PostgresAdapter implements Adapter {
     }
     // If this process is killed mid-query, the server stops the query within a second instead of
     // finishing it (best effort: the setting exists on Linux, macOS and BSD servers only).
-    await client.query("set client_connection_check_interval = '1s'").catch(() => undefined);
+    // Not awaited: the client sends its queries in order, so this goes before the session's first one.
+    void client.query("set client_connection_check_interval = '1s'").catch(() => undefined);
     if (readOnly) await client.query('set default_transaction_read_only = on');
     return new PostgresConnection(client, this.settings.mask);
   }
