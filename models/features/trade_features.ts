@@ -9,7 +9,7 @@
  * `trade_features` from it like any table (tests, docs and lineage included). It runs again when
  * this file or its input changes (`strata run --changed`, `strata watch`).
  */
-import type { Transformer, TransformerRow } from '../../src/transformers/transformer-api.js';
+import type { Transformer, TransformerRow } from 'stratasql/transformer';
 
 /** Weight of the newest price in the moving average. */
 const ALPHA = 0.2;

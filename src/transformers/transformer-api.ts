@@ -2,7 +2,7 @@
  * What a transformer model exports (as `export default`), for authors of `models/**.ts` files:
  *
  * ```ts
- * import type { Transformer } from '<this file>'; // types only: erased when Strata bundles the model
+ * import type { Transformer } from 'stratasql/transformer'; // published by the package (exports)
  *
  * const transformer: Transformer = {
  *   inputs: { refs: ['stg_trades'] },

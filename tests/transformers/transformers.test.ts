@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { eachEngine, type EngineProject } from '../helpers/engines.js';
 
 // Models written in TypeScript/JavaScript: success, change detection, crash, timeout, memory and
@@ -230,4 +231,28 @@ sources:
   // Nothing personal reached the model: no name, no e-mail address.
   const columns = Object.keys(await project.columnTypes(project.schema, 'customers_masked'));
   assert.ok(!columns.includes('email') && !columns.includes('name'));
+});
+
+eachEngine('a transformer may import the published authoring API of an installed stratasql package', async (project) => {
+  // As after `npm install stratasql` in the project: the package resolves through node_modules.
+  mkdirSync(path.join(project.dir, 'node_modules'), { recursive: true });
+  symlinkSync(fileURLToPath(new URL('../..', import.meta.url)), path.join(project.dir, 'node_modules', 'stratasql'), 'dir');
+  project.write({
+    'strata.yml': project.projectYaml(`metadata_schema: ${project.customSchema('meta')}\n`),
+    'models/numbers.ts': `import { defineTransformer } from 'stratasql/transformer';
+export default defineTransformer({
+  inputs: {},
+  columns: { n: 'integer', square: 'integer' },
+  async transform(ctx) {
+    await ctx.write([1, 2, 3].map((n) => ({ n, square: n * n })));
+  },
+});`,
+  });
+  const result = await strata(project, ['run']);
+  assert.equal(result.code, 0, result.text);
+  assert.deepEqual(await rows(project, 'numbers', 'n'), [
+    { n: 1, square: 1 },
+    { n: 2, square: 4 },
+    { n: 3, square: 9 },
+  ]);
 });
