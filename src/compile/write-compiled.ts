@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Dialect } from '../adapters/contract.js';
 import type { ModelNode } from '../manifest/types.js';
@@ -29,11 +29,22 @@ export function writeCompiled(projectRoot: string, targetDir: string, models: It
     writeFileSync(file, `${sql}\n`);
   };
   const stale: { file: string; sql: string }[] = [];
+  const present = new Map<string, ReadonlySet<string>>();
+  // One listing per folder rather than one existence check per file.
+  const exists = (file: string): boolean => {
+    const dir = path.dirname(file);
+    let names = present.get(dir);
+    if (!names) {
+      names = new Set(existsSync(dir) ? readdirSync(dir) : []);
+      present.set(dir, names);
+    }
+    return names.has(path.basename(file));
+  };
   for (const node of models) {
     const file = path.join(projectRoot, node.compiledPath);
     const stamp = `${sha256(node.compiledSql)}${options.format ? ' formatted' : ''}`;
     index[node.compiledPath] = stamp;
-    if (previous[node.compiledPath] !== stamp || !existsSync(file)) stale.push({ file, sql: node.compiledSql });
+    if (previous[node.compiledPath] !== stamp || !exists(file)) stale.push({ file, sql: node.compiledSql });
   }
   if (options.format) {
     // Formatting costs milliseconds per model: many models are formatted over worker threads too.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
@@ -79,6 +79,11 @@ describe('cached renders (partial parsing)', () => {
       const sql = readFileSync(path.join(dir, `target/compiled/models/m${i}.sql`), 'utf8');
       assert.match(sql, new RegExp(`^select\\n  id,\\n  amount,\\n  round\\(amount \\* 100\\) \\+ 0 as c0_${i},`), sql);
     }
+
+    // A compiled file removed by hand is written again although its model did not change.
+    rmSync(path.join(dir, 'target/compiled/models/m3.sql'));
+    assert.equal((await runCli(['compile'], dir)).code, 0);
+    assert.match(readFileSync(path.join(dir, 'target/compiled/models/m3.sql'), 'utf8'), /^select\n  id,/);
 
     // YAML read back from target/yaml_parse.jsonl gives the same project; an edit is parsed anew.
     assert.match(readFileSync(path.join(dir, 'target/yaml_parse.jsonl'), 'utf8'), /model 449/);
