@@ -6,8 +6,10 @@ import type { CompiledProject } from '../compile/compile-project.js';
 import type { NamedQueryProperties, ParamType } from '../config/named-query.js';
 import { QueryCacheStore } from '../query-cache/cache-store.js';
 import { inspectQuery, type QueryInspection } from '../query-cache/inspect-query.js';
+import { LruMap } from '../query-cache/lru-map.js';
 import { normalizeSql } from '../query-cache/normalize-sql.js';
 import { resolveReadRelations } from '../query-cache/resolve-read-relations.js';
+import { versionScope, type VersionScope } from '../query-cache/version-scope.js';
 import { environmentOf, environmentTarget, publicRelation } from '../release/environments.js';
 import { sha256 } from '../shared/hash.js';
 import { StrataError } from '../shared/errors.js';
@@ -43,6 +45,13 @@ export interface NamedQuery extends NamedQueryProperties {
 }
 
 const QUERY_FILE = '<query>';
+
+/** A request's SQL as the database runs it, and its cache key (target and normalized SQL). */
+interface PreparedQuery {
+  readonly sql: string;
+  readonly key: string;
+}
+
 /** Attempts to open an embedded database a run holds (one every 200 ms). */
 const LOCK_ATTEMPTS = 6;
 
@@ -61,6 +70,12 @@ export class QueryService {
   private readonly store: QueryCacheStore;
   private readonly databaseFile: string | undefined;
   private readonly projectRelations: Set<string>;
+  /** The node of each of those relations, by relation key. */
+  private readonly nodeIdByRelation = new Map<string, string>();
+  /** The whole project in dependency order, computed once. */
+  private readonly order: readonly string[];
+  /** Per set of relations an entry read: the nodes whose versions decide them. */
+  private readonly scopes = new LruMap<string, VersionScope>(1000);
   /** Identifies the project's relations: a verdict like "reads something outside the project" holds only for these. */
   private readonly projectRelationsHash: string;
   private readonly cacheable: boolean;
@@ -69,8 +84,11 @@ export class QueryService {
   private serverAdapter: Promise<Adapter> | undefined;
   private parser: Promise<import('../adapters/duckdb/duckdb-sql-serializer.js').SqlSerializer> | undefined;
   private embeddedQueue: Promise<unknown> = Promise.resolve();
-  /** Rendered SQL by template text (the project is compiled once per service). */
-  private readonly rendered = new Map<string, string>();
+  /**
+   * Each distinct request text rendered once, with its cache key: a repeated request skips the
+   * template, the normalization and the hash (the project is compiled once per service).
+   */
+  private readonly prepared = new LruMap<string, PreparedQuery>(1000);
 
   constructor(options: QueryServiceOptions) {
     const target = options.environment === undefined ? options.target : environmentTarget(options.projectDir, options.environment);
@@ -87,8 +105,12 @@ export class QueryService {
     this.store = new QueryCacheStore(path.join(this.session.targetDir, 'query_cache', settings.targetName.replace(/[^A-Za-z0-9_.-]/g, '_')));
     this.projectRelations = new Set();
     for (const node of this.compiled.nodes.values()) {
-      if (node.kind === 'seed' || node.kind === 'source' || (node.kind === 'model' && node.config.materialized !== 'ephemeral')) this.projectRelations.add(relationVersionKey(node.relation));
+      if (node.kind === 'seed' || node.kind === 'source' || (node.kind === 'model' && node.config.materialized !== 'ephemeral')) {
+        this.projectRelations.add(relationVersionKey(node.relation));
+        this.nodeIdByRelation.set(relationVersionKey(node.relation), node.uniqueId);
+      }
     }
+    this.order = this.compiled.dag.topologicalOrder();
     this.projectRelationsHash = sha256([...this.projectRelations].sort().join('\n')).slice(0, 16);
     for (const query of settings.config.queries) this.named.set(query.name, { ...query, file: path.relative(this.session.root, settings.file).split(path.sep).join('/') });
     for (const { yaml, properties } of this.session.project.properties) {
@@ -112,11 +134,13 @@ export class QueryService {
 
   /** Renders and runs one statement; `cache: false` bypasses the cache (`--no-cache`). */
   async run(sql: string, options: { cache?: boolean } = {}): Promise<QueryAnswer> {
-    return this.answer(this.render(sql, QUERY_FILE), options.cache ?? true);
+    const started = performance.now();
+    return this.answer(this.prepare(sql, QUERY_FILE), options.cache ?? true, started);
   }
 
   /** Runs a named query with its parameters (given as text, checked against their declared types). */
   async runNamed(name: string, params: Readonly<Record<string, string>>, options: { cache?: boolean } = {}): Promise<QueryAnswer> {
+    const started = performance.now();
     const query = this.named.get(name);
     if (!query) throw new StrataError('unknown_query', `no query named '${name}'`, {}, 'project');
     const d = this.session.dialect;
@@ -129,19 +153,19 @@ export class QueryService {
     for (const param of Object.keys(params)) {
       if (!(param in query.params)) throw new StrataError('bad_param', `query '${name}' has no parameter '${param}' (it takes: ${Object.keys(query.params).join(', ') || 'none'})`, {}, 'project');
     }
-    return this.answer(this.render(query.sql, `<query ${name}>`, vars), options.cache ?? true);
+    return this.answer(this.prepare(query.sql, `<query ${name}>`, vars), options.cache ?? true, started);
   }
 
-  /** A query's template rendered and resolved to relations, memoized per text and vars. */
-  private render(text: string, file: string, vars?: Readonly<Record<string, string>>): string {
-    const key = `${file}\u0000${vars ? JSON.stringify(vars) : ''}\u0000${text}`;
-    const known = this.rendered.get(key);
-    if (known !== undefined) return known;
+  /** A query's template rendered and resolved to relations, with its cache key; memoized per text and vars. */
+  private prepare(text: string, file: string, vars?: Readonly<Record<string, string>>): PreparedQuery {
+    const memoKey = `${file}\u0000${vars ? JSON.stringify(vars) : ''}\u0000${text}`;
+    const known = this.prepared.get(memoKey);
+    if (known) return known;
     const rendered = this.compiled.engine.render(text, file, vars ? { vars } : undefined);
     const sql = this.compiled.resolveSql(rendered.sql, file, rendered.capture);
-    if (this.rendered.size >= 1000) this.rendered.clear();
-    this.rendered.set(key, sql);
-    return sql;
+    const query = { sql, key: sha256(`${this.session.project.settings.targetName}\n${normalizeSql(sql)}`) };
+    this.prepared.set(memoKey, query);
+    return query;
   }
 
   async close(): Promise<void> {
@@ -153,17 +177,16 @@ export class QueryService {
     if (parser) (await parser).close();
   }
 
-  private async answer(sql: string, useCache: boolean): Promise<QueryAnswer> {
-    const started = performance.now();
+  /** `started`: when the request arrived, so `elapsedMs` includes rendering the query. */
+  private async answer({ sql, key }: PreparedQuery, useCache: boolean, started: number): Promise<QueryAnswer> {
     const done = (result: QueryResult, cache: CacheOutcome, reason?: string): QueryAnswer => ({ result, cache, reason, elapsedMs: performance.now() - started });
     if (!this.cacheable && !this.strict) {
       return done(await this.execute(sql, false), 'uncacheable', "it reads an environment's views, whose releases the cache does not track");
     }
-    const key = sha256(`${this.session.project.settings.targetName}\n${normalizeSql(sql)}`);
     if (useCache && this.cacheable) {
       const entry = this.store.get(key);
       if (entry?.cacheable) {
-        const current = await this.currentVersions();
+        const current = await this.currentVersions(entry.relations.map((r) => r.key));
         if (current && entry.relations.every((r) => current.get(r.key) === r.version)) {
           this.store.touch(key);
           return done(entry.result, 'hit');
@@ -182,7 +205,7 @@ export class QueryService {
       return done(await this.execute(sql, inspection.ok), 'uncacheable', reason);
     }
     const keys = verdict.keys;
-    const { result, versions } = await this.executeWithVersions(sql);
+    const { result, versions } = await this.executeWithVersions(sql, keys);
     const relations = keys.map((k) => ({ key: k, version: versions.get(k) ?? '~unknown' }));
     if (relations.some((r) => r.version.startsWith('~'))) {
       return done(result, 'uncacheable', 'a relation it reads has no recorded data version yet (build it with strata run, or load it)');
@@ -215,14 +238,17 @@ export class QueryService {
     return inspectQuery(tree);
   }
 
-  /** The data versions now: from the embedded database's snapshot when it is current, else from the metadata schema. */
-  private async currentVersions(): Promise<ReadonlyMap<string, string> | undefined> {
+  /**
+   * The data versions of `keys` (and maybe others) now: from the embedded database's snapshot
+   * when it is current, else from the metadata schema.
+   */
+  private async currentVersions(keys: readonly string[]): Promise<ReadonlyMap<string, string> | undefined> {
     const { targetName } = this.session.project.settings;
     if (this.databaseFile !== undefined) {
       const snapshot = readVersionSnapshot(this.session.targetDir, targetName, this.databaseFile);
       if (snapshot) return snapshot;
     }
-    return this.withAdapter(true, (adapter) => adapter.withConnection((c) => this.readVersions(adapter, c)));
+    return this.withAdapter(true, (adapter) => adapter.withConnection((c) => this.readVersions(adapter, c, this.scopeOf(keys))));
   }
 
   private async execute(sql: string, readOnly: boolean): Promise<QueryResult> {
@@ -230,18 +256,29 @@ export class QueryService {
   }
 
   /** Versions first, then the query, in one session: an answer is never tagged newer than its data. */
-  private async executeWithVersions(sql: string): Promise<{ result: QueryResult; versions: Map<string, string> }> {
+  private async executeWithVersions(sql: string, keys: readonly string[]): Promise<{ result: QueryResult; versions: Map<string, string> }> {
     return this.withAdapter(true, (adapter) =>
       adapter.withConnection(async (c) => {
-        const versions = await this.readVersions(adapter, c);
+        const versions = await this.readVersions(adapter, c, this.scopeOf(keys));
         return { versions, result: await c.query(sql) };
       }),
     );
   }
 
-  private readVersions(adapter: Adapter, connection: Parameters<Parameters<Adapter['withConnection']>[0]>[0]): Promise<Map<string, string>> {
+  /** Versions of the relations in `scope` (the whole project when none is given). */
+  private readVersions(adapter: Adapter, connection: Parameters<Parameters<Adapter['withConnection']>[0]>[0], scope?: VersionScope): Promise<Map<string, string>> {
     const { config } = this.session.project.settings;
-    return readRelationVersions(adapter, connection, this.compiled.nodes, this.compiled.dag.topologicalOrder(), config.metadata_schema);
+    return readRelationVersions(adapter, connection, scope?.nodes ?? this.compiled.nodes, scope?.order ?? this.order, config.metadata_schema);
+  }
+
+  private scopeOf(keys: readonly string[]): VersionScope {
+    const id = keys.join('\n');
+    let scope = this.scopes.get(id);
+    if (!scope) {
+      scope = versionScope(keys, this.nodeIdByRelation, this.compiled.dag, this.order);
+      this.scopes.set(id, scope);
+    }
+    return scope;
   }
 
   /**

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { QueryAnswer, QueryService } from '../app/query-service.js';
 import { describeError, StrataError, StrataErrors } from '../shared/errors.js';
+import { AnswerBytes, matchesIfNoneMatch } from './answer-bytes.js';
 
 export interface QueryServerOptions {
   readonly host: string;
@@ -21,27 +22,31 @@ export interface QueryServer {
 
 /** Longest request target accepted (the SQL travels in the query string). */
 const MAX_URL_BYTES = 8 * 1024;
+/** An idle connection stays open this long, so a client polling every few seconds reuses it (Node's default is 5 s). */
+const KEEP_ALIVE_MS = 30_000;
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * `strata serve`: a small read-only HTTP endpoint over the project's target, so consumers read
  * models and sources without database credentials. `GET /query?sql=…` runs one templated SELECT
  * over the project's relations; `GET /queries` lists the named queries of the YAML and
  * `GET /queries/<name>?param=…` runs one; `cache=false` bypasses the cache. Answers are JSON
- * (`columns`, `rows`, `rowCount`, `truncated`, `cache`, `elapsedMs`). Anything but GET, a statement
- * that is not a single SELECT, or a read outside the project is refused.
+ * (`columns`, `rows`, `rowCount`, `truncated`, `cache`, `elapsedMs`) with a weak ETag of the rows:
+ * a request whose `If-None-Match` names the current one gets 304 without a body. Anything but GET,
+ * a statement that is not a single SELECT, or a read outside the project is refused.
  */
 export async function startQueryServer(service: QueryService, options: QueryServerOptions): Promise<QueryServer> {
-  // The JSON of an answer's columns and rows: a cached answer is the same object each time.
-  const serialized = new WeakMap<object, string>();
+  const bytes = new AnswerBytes(options.maxRows);
   const server: Server = createServer((request, response) => {
     const started = performance.now();
-    void handle(service, options, serialized, request, response).then((outcome) => {
+    void handle(service, options, bytes, request, response).then((outcome) => {
       options.log?.(`${request.method} ${truncate(request.url ?? '', 120)} ${response.statusCode}${outcome ? ` ${outcome}` : ''} ${(performance.now() - started).toFixed(1)} ms`);
     });
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = options.timeoutMs + 10_000;
   server.maxHeadersCount = 50;
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -61,15 +66,14 @@ export async function startQueryServer(service: QueryService, options: QueryServ
 async function handle(
   service: QueryService,
   options: QueryServerOptions,
-  serialized: WeakMap<object, string>,
+  bytes: AnswerBytes,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<string | undefined> {
-  const sendText = (status: number, text: string, headers: Record<string, string> = {}): void => {
-    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
-    response.end(request.method === 'HEAD' ? undefined : text);
+  const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    response.writeHead(status, { 'content-type': JSON_TYPE, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
+    response.end(request.method === 'HEAD' ? undefined : JSON.stringify(body));
   };
-  const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => sendText(status, JSON.stringify(body), headers);
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     send(405, { error: 'only GET is served: this endpoint is read-only' }, { allow: 'GET, HEAD' });
     return undefined;
@@ -104,20 +108,40 @@ async function handle(
       send(404, { error: 'not found: use /query?sql=…, /queries or /queries/<name>' });
       return undefined;
     }
-    let body = serialized.get(answer.result);
-    if (!body) {
-      const rows = answer.result.rows.slice(0, options.maxRows);
-      body = `"columns":${JSON.stringify(answer.result.columns)},"rows":${JSON.stringify(rows)},"rowCount":${answer.result.rows.length},"truncated":${rows.length < answer.result.rows.length}`;
-      serialized.set(answer.result, body);
-    }
-    const tail = `,"cache":${JSON.stringify(answer.cache)}${answer.reason ? `,"reason":${JSON.stringify(answer.reason)}` : ''},"elapsedMs":${Math.round(answer.elapsedMs * 100) / 100}`;
-    sendText(200, `{${body}${tail}}`);
+    sendAnswer(request, response, answer, bytes);
     return answer.cache;
   } catch (error) {
     const [status, headers] = statusOf(error);
     send(status, { error: describeError(error) }, headers);
     return undefined;
   }
+}
+
+/**
+ * Writes an answer: the rows' bytes as serialized once per result, then this response's own
+ * fields. `private, no-cache`: the client (not a shared proxy) may keep a copy and must revalidate
+ * it with the ETag; a match is a 304.
+ */
+function sendAnswer(request: IncomingMessage, response: ServerResponse, answer: QueryAnswer, bytes: AnswerBytes): void {
+  const { head, etag } = bytes.of(answer.result);
+  const headers = { 'cache-control': 'private, no-cache', etag, 'x-strata-cache': answer.cache, 'x-content-type-options': 'nosniff' };
+  if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) {
+    response.writeHead(304, headers);
+    response.end();
+    return;
+  }
+  const tail = Buffer.from(
+    `,"cache":${JSON.stringify(answer.cache)}${answer.reason ? `,"reason":${JSON.stringify(answer.reason)}` : ''},"elapsedMs":${Math.round(answer.elapsedMs * 100) / 100}}`,
+  );
+  response.writeHead(200, { ...headers, 'content-type': JSON_TYPE, 'content-length': head.length + tail.length });
+  if (request.method === 'HEAD') {
+    response.end();
+    return;
+  }
+  // Headers, rows and tail leave in one write (end() uncorks).
+  response.cork();
+  response.write(head);
+  response.end(tail);
 }
 
 class TimedOut extends Error {}
