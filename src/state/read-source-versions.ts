@@ -5,7 +5,7 @@ import { APPROXIMATE } from './node-state.js';
 /**
  * The data version of each source: for a source fed from a landing zone, the newest load id the
  * load log records for it (`load:<id>`, `load:none` before any load), read in one query; for
- * another source, its row count (approximate: it misses updates in place), or `missing`.
+ * another source, its row count (approximate: it misses updates in place), `missing` or `unreadable`.
  */
 export async function readSourceVersions(adapter: Adapter, connection: Connection, sources: readonly SourceNode[], metadataSchema: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -32,8 +32,14 @@ export async function readSourceVersions(adapter: Adapter, connection: Connectio
         out.set(source.uniqueId, `${APPROXIMATE}missing`);
         continue;
       }
-      const result = await connection.query(`select count(*) as n from ${d.relation(source.relation)}`);
-      out.set(source.uniqueId, `${APPROXIMATE}rows:${String(result.rows[0]?.n ?? 0)}`);
+      try {
+        const result = await connection.query(`select count(*) as n from ${d.relation(source.relation)}`);
+        out.set(source.uniqueId, `${APPROXIMATE}rows:${String(result.rows[0]?.n ?? 0)}`);
+      } catch {
+        // A source that cannot be read now (a broken view, no privilege) must not fail a load or a run
+        // that may not even read it; the models that do read it fail with the engine's own error.
+        out.set(source.uniqueId, `${APPROXIMATE}unreadable`);
+      }
     }
   }
   return out;

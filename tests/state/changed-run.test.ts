@@ -120,3 +120,27 @@ eachEngine('a dropped relation is rebuilt by run --changed', async (project) => 
   }
   assert.deepEqual(ran(await strata(project, ['run', '--changed', '--json'])), ['other']);
 });
+
+eachEngine('a source that cannot be read fails neither a load nor a run that does not read it', async (project) => {
+  write(project);
+  const broken = project.customSchema('ext');
+  const d = project.engine.dialect;
+  const view = d.relation({ schema: broken, identifier: 'broken' });
+  // Reading it fails at query time on both engines: the text is cast to an integer only then.
+  const statements = [`create schema ${d.quoteIdentifier(broken)}`, `create view ${view} as select 1 as x where cast(cast('x' as varchar) as integer) = 1`];
+  if (project.engine.name === 'postgres') for (const sql of statements) await project.query(sql);
+  else {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    mkdirSync(path.join(project.dir, 'target'), { recursive: true });
+    const instance = await DuckDBInstance.create(path.join(project.dir, 'target', 'test.duckdb'));
+    const c = await instance.connect();
+    for (const sql of statements) await c.run(sql);
+    c.closeSync();
+    instance.closeSync();
+  }
+  project.write({ 'models/external.yml': `version: 2\nsources:\n  - name: ext\n    schema: ${broken}\n    tables:\n      - name: broken\n` });
+  trades(project, 'trades_1.csv.gz', [[1, 10]]);
+  await strata(project, ['load']);
+  assert.deepEqual(ran(await strata(project, ['build', '--changed', '--json'])), ['other', 'rates', 'report', 'stg_trades', 'totals']);
+  assert.deepEqual(ran(await strata(project, ['run', '--changed', '--json'])), []);
+});
