@@ -191,6 +191,11 @@ export interface CsvAppend {
   readonly rowNumberColumn?: string;
   /** Longest line the engine must accept, in bytes. */
   readonly maxLineBytes: number;
+  /**
+   * `target` was created in the current transaction, so nobody else can see it before commit:
+   * PostgreSQL then writes the rows frozen (`COPY ... FREEZE`), sparing later reads the hint-bit writes.
+   */
+  readonly createdInTransaction?: boolean;
   /** Aborting it stops the append (it then rejects). */
   readonly signal?: AbortSignal;
 }

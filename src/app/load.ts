@@ -72,7 +72,9 @@ export async function loadSources(options: LoadOptions): Promise<LoadOutcome> {
     const bySource = new Map(specs.map((spec) => [spec.name, spec]));
     const loads = files.flatMap((f) => {
       const spec = bySource.get(f.source);
-      return f.status === 'loaded' && spec && f.loadId !== undefined ? [{ uniqueId: spec.uniqueId, relation: spec.relation, loadId: String(f.loadId) }] : [];
+      return f.status === 'loaded' && spec && f.loadId !== undefined && f.loadedAt !== undefined
+        ? [{ uniqueId: spec.uniqueId, relation: spec.relation, loadId: f.loadId, loadedAt: f.loadedAt }]
+        : [];
     });
     await profileLoads(adapter, store, runId, loads);
     profiled = [...new Set(loads.map((l) => l.uniqueId))];

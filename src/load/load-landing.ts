@@ -24,6 +24,8 @@ export interface FileOutcome {
   readonly sha256: string | undefined;
   readonly loadDate: string | undefined;
   readonly durationMs: number;
+  /** For loaded files: when the load started, the `_loaded_at` of its rows (ISO 8601). */
+  readonly loadedAt?: string;
   /** For failures: `path:line: message`. */
   readonly error?: string;
   readonly schemaChanges: readonly string[];
@@ -179,7 +181,16 @@ async function runPlan(
     return;
   }
   inRun.loaded.set(file.sha256, result.loadId);
-  report({ ...base, status: 'loaded', loadId: result.loadId, rows: result.rows, rejected: result.rejected, durationMs: Date.now() - started, schemaChanges: [...result.schemaChanges] });
+  report({
+    ...base,
+    status: 'loaded',
+    loadId: result.loadId,
+    rows: result.rows,
+    rejected: result.rejected,
+    durationMs: Date.now() - started,
+    loadedAt: result.loadedAt.toISOString(),
+    schemaChanges: [...result.schemaChanges],
+  });
 }
 
 function loadByFormat(job: FileJob, env: LoadEnv): Promise<FileLoadResult> {

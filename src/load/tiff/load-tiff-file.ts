@@ -78,6 +78,7 @@ export async function loadTiffFile(job: FileJob, env: LoadEnv): Promise<FileLoad
         columns: [...TIFF_METADATA_COLUMNS.map(({ name, type }) => ({ name, type })), { name: SOURCE_ROW, type: 'bigint' }],
         constants,
         maxLineBytes: 1 << 20,
+        createdInTransaction: !metaExists,
       });
       const rows = await env.adapter.rawAppender.appendCsv(env.connection, {
         target: pixelsRelation,
@@ -96,6 +97,7 @@ export async function loadTiffFile(job: FileJob, env: LoadEnv): Promise<FileLoad
         constants,
         rowNumberColumn: SOURCE_ROW,
         maxLineBytes: 1 << 20,
+        createdInTransaction: existing === undefined,
       });
       return { rows, rejected: 0 };
     });
