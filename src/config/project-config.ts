@@ -43,10 +43,10 @@ const notifierSchema = z.discriminatedUnion('type', [
 ]);
 export type NotifierConfig = z.infer<typeof notifierSchema>;
 
-/** An environment: where its public views live (a target) and how their schemas are named. */
 /** What an environment may be called. */
 export const ENVIRONMENT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/** An environment: where its public views live (a target) and how their schemas are named. */
 const environmentSchema = z.strictObject({
   /** The target (from `targets`) whose database serves this environment. */
   target: z.string().min(1),

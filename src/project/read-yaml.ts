@@ -1,7 +1,8 @@
 import jsYaml from 'js-yaml';
 import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node } from 'yaml';
 import { StrataError } from '../shared/errors.js';
-import { YamlParseCache } from './yaml-parse-cache.js';
+import { textKey } from '../shared/hash.js';
+import type { YamlParseCache } from './yaml-parse-cache.js';
 
 /** A parsed YAML file that can tell the line of any key path, for error messages. */
 export interface YamlFile {
@@ -16,7 +17,7 @@ export interface YamlFile {
  * error becomes a StrataError naming the file and line. With a cache, unchanged text is not parsed again.
  */
 export function parseYaml(text: string, file: string, cache?: YamlParseCache): YamlFile {
-  const key = cache && YamlParseCache.keyOf(text);
+  const key = cache && textKey(text);
   let data = key === undefined ? undefined : cache!.get(key);
   if (data === undefined) {
     try {

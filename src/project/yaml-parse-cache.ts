@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { STRATA_VERSION } from '../shared/version.js';
@@ -33,10 +32,6 @@ export class YamlParseCache {
       // No cache yet, or unreadable: every file is parsed.
     }
     return new YamlParseCache(file, stored);
-  }
-
-  static keyOf(text: string): string {
-    return createHash('sha1').update(text).digest('base64');
   }
 
   /** The data parsed earlier from a text with this key, as fresh objects. */

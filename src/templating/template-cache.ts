@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
@@ -78,11 +77,6 @@ export class TemplateCache {
   useContext(context: string): void {
     this.context = context;
     this.renders = new Map(this.stored?.context === context ? Object.entries(this.stored.renders) : []);
-  }
-
-  /** The key of a template's text (one hash per template per run). */
-  static keyOf(text: string): string {
-    return createHash('sha1').update(text).digest('base64');
   }
 
   /** A cached render of `key` in the current context, as fresh objects. */

@@ -12,6 +12,7 @@ import { installJinjaCompat, withPythonOutput } from './jinja/install-jinja-comp
 import { addJinjaFilters } from './jinja/jinja-filters.js';
 import { addJinjaGlobals } from './jinja/jinja-globals.js';
 import { preprocessJinja } from './jinja/preprocess-jinja.js';
+import { textKey } from '../shared/hash.js';
 import { shareWork, taskFile } from '../shared/share-work.js';
 import { TemplateCache, type CacheEntry } from './template-cache.js';
 import { templateError } from './template-error.js';
@@ -115,6 +116,7 @@ export class TemplateEngine {
   private readonly env: nunjucks.Environment;
   private state: RenderState | undefined;
   private readonly memoryCache = TemplateCache.open();
+  private readonly textKeys = new Map<string, string>();
   /** Macro name to the file defining it. */
   readonly macroFiles = new Map<string, string>();
   /** Messages templates raised with `exceptions.warn()`, for the command's output. */
@@ -132,13 +134,23 @@ export class TemplateEngine {
     this.cache.useContext(renderContext(options));
   }
 
+  /** A template text's cache key, hashed once per text however often prerender and compile ask. */
+  private keyOf(text: string): string {
+    let key = this.textKeys.get(text);
+    if (key === undefined) {
+      key = textKey(text);
+      this.textKeys.set(text, key);
+    }
+    return key;
+  }
+
   private get cache(): TemplateCache {
     return this.options.cache ?? this.memoryCache;
   }
 
   /** Renders a model template, recording refs, sources and config. */
   render(text: string, file: string, options: RenderOptions = {}): RenderedTemplate {
-    const key = TemplateCache.keyOf(text);
+    const key = this.keyOf(text);
     const variant = variantOf(options);
     // Renders with per-call var overrides (unit tests) or a live database are never cached.
     const cacheable = !options.vars && !options.live;
@@ -192,7 +204,7 @@ export class TemplateEngine {
    * with the same options and hand back cache entries; compile then renders from the cache.
    */
   prerender(jobs: readonly RenderJob[]): void {
-    const missing = jobs.filter((job) => !this.cache.hasRender(TemplateCache.keyOf(job.text), variantOf(job)));
+    const missing = jobs.filter((job) => !this.cache.hasRender(this.keyOf(job.text), variantOf(job)));
     const { cache: _cache, dialect, ...options } = this.options;
     shareWork<RenderTaskSetup, RenderJob, CacheEntry>({
       task: taskFile(import.meta.url, 'render-task'),
@@ -207,7 +219,7 @@ export class TemplateEngine {
           // Reported when compile renders the template again.
         }
         // Not cached: compile renders it again, and its warnings with it.
-        if (!this.cache.hasRender(TemplateCache.keyOf(job.text), variantOf(job))) this.warnings.length = warned;
+        if (!this.cache.hasRender(this.keyOf(job.text), variantOf(job))) this.warnings.length = warned;
       },
       take: (_index, entry) => this.cache.storeEntry(entry),
     });
@@ -221,7 +233,7 @@ export class TemplateEngine {
     } catch {
       return undefined;
     }
-    return this.warnings.length === warned ? this.cache.entry(TemplateCache.keyOf(job.text), variantOf(job)) : undefined;
+    return this.warnings.length === warned ? this.cache.entry(this.keyOf(job.text), variantOf(job)) : undefined;
   }
 
   /**
